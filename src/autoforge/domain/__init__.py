@@ -1,0 +1,1 @@
+"""The pure model: entities, aggregates, events, errors and ports. Standard library only."""

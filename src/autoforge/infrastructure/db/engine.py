@@ -1,0 +1,83 @@
+"""The database handle: async engines for SQLite, PostgreSQL or a local libSQL file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+__all__ = ["Database", "normalize_database_url"]
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the usual spellings and pick the async driver for each database."""
+    if url.startswith(("postgres://", "postgresql://")):
+        return "postgresql+asyncpg://" + url.split("://", 1)[1]
+    if url.startswith("sqlite:///"):
+        return "sqlite+aiosqlite:///" + url.removeprefix("sqlite:///")
+    if url.startswith("file:"):
+        return "sqlite+aiosqlite:///" + url.removeprefix("file:")
+    return url
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" hook own transactions (the driver's implicit BEGIN is off).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers run while a writer commits; the busy timeout makes a second
+    # writer wait for the lock instead of failing at once.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_engine(url: str, *, begin: str, pool_size: int) -> AsyncEngine:
+    engine = create_async_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=60)
+    event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
+
+    def on_begin(connection: Any) -> None:
+        connection.exec_driver_sql(begin)
+
+    event.listen(engine.sync_engine, "begin", on_begin)
+    return engine
+
+
+@dataclass(frozen=True, slots=True)
+class Database:
+    """A writer and a reader engine. They are one engine except on SQLite.
+
+    SQLite allows one writer at a time: writes take the lock up front (BEGIN IMMEDIATE)
+    so two writers queue on the busy timeout instead of deadlocking when a read lock is
+    upgraded, and one pooled writer connection per process keeps them in line.
+    """
+
+    url: str
+    writer: AsyncEngine
+    reader: AsyncEngine
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    @classmethod
+    def connect(cls, url: str) -> Database:
+        url = normalize_database_url(url)
+        if not url.startswith("sqlite"):
+            engine = create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+            return cls(url, engine, engine)
+        database = make_url(url).database
+        if database and database != ":memory:":
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        writer = _sqlite_engine(url, begin="BEGIN IMMEDIATE", pool_size=1)
+        reader = _sqlite_engine(url, begin="BEGIN", pool_size=8)
+        return cls(url, writer, reader)
+
+    async def dispose(self) -> None:
+        await self.writer.dispose()
+        if self.reader is not self.writer:
+            await self.reader.dispose()

@@ -1,0 +1,1 @@
+"""Evaluation adapters: statistics and schema checks built on third-party libraries."""

@@ -1,0 +1,1 @@
+"""Reusable helpers for the test suite (servers started on loopback)."""

@@ -1,0 +1,1 @@
+"""Tests of logging, redaction, request context, security headers, metrics and health."""

@@ -23,23 +23,35 @@ app.add_typer(projections, name="projections")
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes (one per core)")] = 1,
 ) -> None:
     """Start the API server (embedded SQLite and the local model unless configured)."""
+    import os
+
     import uvicorn
 
     from autoforge.main import create_app
     from autoforge.middleware.auth import LocalModeRefusedError
 
+    # Worker processes build their own app from the environment, so the options go there.
+    for name, value in (("AUTOFORGE_HOST", host), ("AUTOFORGE_PORT", port)):
+        if value is not None:
+            os.environ[name] = str(value)
     settings = Settings()
-    updates = {key: value for key, value in (("host", host), ("port", port)) if value is not None}
-    settings = settings.model_copy(update=updates)
     try:
         application = create_app(settings)
     except LocalModeRefusedError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(code=2) from error
+    # With several workers each process builds its own app from the same environment.
     uvicorn.run(
-        application, host=settings.host, port=settings.port, log_config=None, access_log=False
+        application if workers == 1 else "autoforge.main:create_app",
+        factory=workers > 1,
+        workers=workers,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
     )
 
 

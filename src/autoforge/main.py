@@ -17,6 +17,7 @@ from autoforge.application.llm.recording import RecordingGateway
 from autoforge.application.llm.runs import RunService
 from autoforge.application.prompt.handlers import PromptPolicy, PromptService
 from autoforge.application.prompt.importer import PromptImporter
+from autoforge.application.prompt.rendering import TemplateRenderer
 from autoforge.application.template.service import TemplateService
 from autoforge.domain.identity.model import Actor
 from autoforge.domain.prompt.model import PromptLimits
@@ -37,6 +38,8 @@ from autoforge.middleware.request_context import RequestContextMiddleware
 from autoforge.middleware.security_headers import SecurityHeadersMiddleware
 from autoforge.monitoring import DependencyCheck, build_monitoring_router
 from autoforge.presentation.api import prompts, runs, templates
+from autoforge.presentation.api.evaluation_runs_wiring import install_evaluation_runs
+from autoforge.presentation.api.evaluation_wiring import install_evaluation
 from autoforge.presentation.container import Authenticator, Container
 from autoforge.presentation.errors import install_error_handlers
 
@@ -59,7 +62,12 @@ def build_authenticator(settings: Settings) -> Authenticator:
 
 
 def build_container(
-    settings: Settings, database: Database, gateway: LLMGateway, metrics: AppMetrics
+    settings: Settings,
+    *,
+    database: Database,
+    gateway: LLMGateway,
+    renderer: TemplateRenderer,
+    metrics: AppMetrics,
 ) -> Container:
     def uow_factory(actor: Actor) -> SqlUnitOfWork:
         return SqlUnitOfWork(database, actor)
@@ -75,7 +83,6 @@ def build_container(
     )
     prompt_service = PromptService(policy=policy)
     queries = SqlPromptQueries(database)
-    renderer = JinjaTemplateRenderer()
     return Container(
         authenticator=build_authenticator(settings),
         uow_factory=uow_factory,
@@ -88,6 +95,7 @@ def build_container(
             gateway_for=gateway_for,
             uow_factory=uow_factory,
             default_model=settings.default_model,
+            timeout_s=settings.llm_timeout_s,
         ),
         templates=TemplateService(
             builtin=load_builtin_templates(),
@@ -140,7 +148,10 @@ def create_app(settings: Settings | None = None, *, gateway: LLMGateway | None =
     owned_gateway = build_gateway(settings) if gateway is None else None
     gateway = gateway or owned_gateway
     assert gateway is not None
-    container = build_container(settings, database, gateway, metrics)
+    renderer = JinjaTemplateRenderer()
+    container = build_container(
+        settings, database=database, gateway=gateway, renderer=renderer, metrics=metrics
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -155,7 +166,9 @@ def create_app(settings: Settings | None = None, *, gateway: LLMGateway | None =
             startup_ms=round((time.perf_counter() - started) * 1000, 1),
         )
         yield
+        await app.state.evaluation_runs.shutdown()
         await database.dispose()
+        renderer.close()
         if owned_gateway is not None:
             owned_gateway.close()
 
@@ -171,6 +184,21 @@ def create_app(settings: Settings | None = None, *, gateway: LLMGateway | None =
     install_error_handlers(app)
     for router in (prompts.router, runs.router, templates.router):
         app.include_router(router)
+    install_evaluation(
+        app,
+        database=database,
+        queries=container.queries,
+        gateway_for=container.gateway_for,
+        default_model=settings.default_model,
+    )
+    install_evaluation_runs(
+        app,
+        database=database,
+        queries=container.queries,
+        renderer=container.renderer,
+        gateway_for=container.gateway_for,
+        default_model=settings.default_model,
+    )
 
     async def readiness() -> bool:
         return await migrations_applied(database)

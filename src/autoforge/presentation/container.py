@@ -39,7 +39,8 @@ class Container:
     gateway_for: Callable[[Actor], LLMGateway]
 
 
-def services(request: Request) -> Container:
+async def services(request: Request) -> Container:
+    # async on purpose: FastAPI runs a plain-def dependency in a worker thread per request.
     container = request.app.state.container
     assert isinstance(container, Container)
     return container

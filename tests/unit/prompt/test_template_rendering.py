@@ -129,7 +129,7 @@ def test_arithmetic_on_missing_names_reports_them_instead_of_failing(
     with pytest.raises(MissingTemplateVariablesError) as raised:
         result.require_complete()
     assert raised.value.missing == ("Product", "decision", "topic", "x")
-    assert raised.value.code == "TEMPLATE_VARIABLES_MISSING"
+    assert raised.value.code == "MISSING_VARIABLES"
 
 
 def test_range_is_callable_while_a_variable_named_range_is_an_ordinary_value(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -12,30 +13,17 @@ from autoforge.application.llm.records import RunRecord
 from autoforge.application.ports import UnitOfWorkFactory
 from autoforge.application.prompt.rendering import TemplateRenderer
 from autoforge.application.prompt.views import PromptQueries, VersionView
-from autoforge.domain.errors import DomainError, InvalidInputError
+from autoforge.domain.errors import DomainError
 from autoforge.domain.identity.model import Actor
 from autoforge.domain.llm.model import ChatMessage, Completion, CompletionRequest
 
 __all__ = [
-    "MissingVariablesError",
     "RunPrompt",
     "RunResult",
     "RunService",
     "render_version",
     "resolve_version",
 ]
-
-
-class MissingVariablesError(InvalidInputError):
-    code = "MISSING_VARIABLES"
-
-    def __init__(self, missing: list[str]) -> None:
-        names = ", ".join(missing)
-        super().__init__(
-            f"Values are missing for these variables: {names}.",
-            f"次の変数の値がありません: {names}",
-            extra={"missing": missing},
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,14 +51,15 @@ async def resolve_version(
     return await queries.version_by_label(actor.tenant_id, prompt_id, label or "latest")
 
 
-def render_version(
+async def render_version(
     renderer: TemplateRenderer, version: VersionView, values: Mapping[str, str]
 ) -> tuple[str, list[str]]:
-    """Render a version; raise MissingVariablesError naming every missing value."""
-    result = renderer.render(version.content, values)
-    if result.missing:
-        raise MissingVariablesError(list(result.missing))
-    return result.text, list(result.unused)
+    """Render a version off the event loop (templates with logic run in a sandbox process).
+
+    Raises MissingTemplateVariablesError naming every variable that has no value.
+    """
+    result = await asyncio.to_thread(renderer.render, version.content, values)
+    return result.require_complete(), list(result.unused)
 
 
 class RunService:
@@ -82,12 +71,14 @@ class RunService:
         gateway_for: Callable[[Actor], LLMGateway],
         uow_factory: UnitOfWorkFactory,
         default_model: str,
+        timeout_s: float,
     ) -> None:
         self._queries = queries
         self._renderer = renderer
         self._gateway_for = gateway_for
         self._uow_factory = uow_factory
         self._default_model = default_model
+        self._timeout_s = timeout_s
 
     async def run(self, actor: Actor, command: RunPrompt) -> RunResult:
         version = await resolve_version(
@@ -97,12 +88,13 @@ class RunService:
             version=command.version,
             label=command.label,
         )
-        text, unused = render_version(self._renderer, version, command.variables)
+        text, unused = await render_version(self._renderer, version, command.variables)
         request = CompletionRequest(
             model=command.model or self._default_model,
             messages=(ChatMessage(role="user", content=text),),
             temperature=command.temperature,
             max_tokens=command.max_tokens,
+            timeout_s=self._timeout_s,
             tags={"prompt_id": version.prompt_id, "prompt_version": str(version.version)},
         )
         try:

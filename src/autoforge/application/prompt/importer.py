@@ -37,7 +37,12 @@ class PromptImporter:
         self._chunk_size = chunk_size
 
     async def run(self, actor: Actor, batch: ImportBatch) -> ImportReport:
-        report = ImportReport(rejected=list(batch.rejected))
+        # A row repeated inside the file is a duplicate like one already stored, not an error.
+        repeated = [row for row in batch.rejected if row.code == "duplicate"]
+        report = ImportReport(
+            duplicates=len(repeated),
+            rejected=[row for row in batch.rejected if row.code != "duplicate"],
+        )
         rows = batch.rows
         for start in range(0, len(rows), self._chunk_size):
             await self._import_chunk(actor, rows[start : start + self._chunk_size], report)

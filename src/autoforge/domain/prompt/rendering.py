@@ -79,7 +79,7 @@ class TemplateSyntaxError(TemplateRenderError):
 
 
 class MissingTemplateVariablesError(InvalidInputError):
-    code = "TEMPLATE_VARIABLES_MISSING"
+    code = "MISSING_VARIABLES"
     title_en = "Template variables missing"
     title_ja = "テンプレート変数が不足しています"
 

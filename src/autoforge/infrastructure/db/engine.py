@@ -36,14 +36,24 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_engine(url: str, *, begin: str, pool_size: int) -> AsyncEngine:
-    engine = create_async_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=60)
+def _sqlite_writer(url: str) -> AsyncEngine:
+    engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60)
     event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
 
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql(begin)
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     event.listen(engine.sync_engine, "begin", on_begin)
+    return engine
+
+
+def _sqlite_reader(url: str) -> AsyncEngine:
+    # Reads run in SQLite's autocommit mode: no BEGIN and no ROLLBACK round trips to the
+    # driver's thread, which are most of the cost of a short query.
+    engine = create_async_engine(
+        url, pool_size=8, max_overflow=0, pool_timeout=60, pool_reset_on_return=None
+    )
+    event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
     return engine
 
 
@@ -73,8 +83,8 @@ class Database:
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        writer = _sqlite_engine(url, begin="BEGIN IMMEDIATE", pool_size=1)
-        reader = _sqlite_engine(url, begin="BEGIN", pool_size=8)
+        writer = _sqlite_writer(url)
+        reader = _sqlite_reader(url)
         return cls(url, writer, reader)
 
     async def dispose(self) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import Row, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from autoforge.domain.evaluation.run_events import EVALUATION_EVENT_TYPES
 from autoforge.domain.events import DomainEvent, EventMetadata, RecordedEvent
 from autoforge.domain.prompt.errors import VersionConflictError
 from autoforge.domain.prompt.events import PROMPT_EVENT_TYPES
@@ -18,7 +19,10 @@ from autoforge.infrastructure.db.tables import events, outbox
 
 __all__ = ["EVENT_TYPES", "EventStore"]
 
-EVENT_TYPES: dict[str, type[DomainEvent]] = dict(PROMPT_EVENT_TYPES)
+# One statement for a whole batch; positions come back in the order of the rows.
+_INSERT_EVENTS = insert(events).returning(events.c.position, sort_by_parameter_order=True)
+
+EVENT_TYPES: dict[str, type[DomainEvent]] = {**PROMPT_EVENT_TYPES, **EVALUATION_EVENT_TYPES}
 
 
 def _to_recorded(row: Row[Any]) -> RecordedEvent:
@@ -59,10 +63,9 @@ class EventStore:
         metadata: EventMetadata,
     ) -> list[RecordedEvent]:
         """Append after `expected_version`; a concurrent writer gets a VersionConflictError."""
-        recorded: list[RecordedEvent] = []
         occurred_at = datetime.now(UTC)
-        for offset, event in enumerate(new_events, start=1):
-            values = {
+        rows = [
+            {
                 "stream_id": stream_id,
                 "stream_version": expected_version + offset,
                 "tenant_id": metadata.tenant_id,
@@ -71,24 +74,24 @@ class EventStore:
                 "event_metadata": asdict(metadata),
                 "occurred_at": occurred_at,
             }
-            try:
-                result = await self._connection.execute(
-                    insert(events).values(values).returning(events.c.position)
-                )
-            except IntegrityError as error:
-                # The transaction is now unusable on PostgreSQL, so the current version
-                # cannot be read here; the caller reloads and retries.
-                raise VersionConflictError(
-                    stream_id=stream_id, expected=expected_version, actual=None
-                ) from error
-            position = result.scalar_one()
-            await self._connection.execute(insert(outbox).values(position=position))
-            recorded.append(
-                RecordedEvent(
-                    position, stream_id, expected_version + offset, event, metadata, occurred_at
-                )
+            for offset, event in enumerate(new_events, start=1)
+        ]
+        try:
+            result = await self._connection.execute(_INSERT_EVENTS, rows)
+        except IntegrityError as error:
+            # The transaction is now unusable on PostgreSQL, so the current version
+            # cannot be read here; the caller reloads and retries.
+            raise VersionConflictError(
+                stream_id=stream_id, expected=expected_version, actual=None
+            ) from error
+        positions = list(result.scalars())
+        await self._connection.execute(insert(outbox), [{"position": p} for p in positions])
+        return [
+            RecordedEvent(
+                position, stream_id, expected_version + offset, event, metadata, occurred_at
             )
-        return recorded
+            for offset, (position, event) in enumerate(zip(positions, new_events, strict=True), 1)
+        ]
 
     async def all_events(self, *, batch_size: int = 500) -> AsyncIterator[RecordedEvent]:
         """Every event in log order, read in batches so a long log fits in memory."""

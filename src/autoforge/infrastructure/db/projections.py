@@ -1,10 +1,18 @@
-"""Read models kept in step with the event log, in the same transaction as the append."""
+"""Read models kept in step with the event log, in the same transaction as the append.
+
+Events of one stream that arrive together (a prompt created with its first version, an
+update that changes content and metadata) are folded in memory first, so each read table
+gets one write per commit instead of one per event.
+"""
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
+from itertools import groupby
+from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from autoforge.domain.events import RecordedEvent
@@ -22,10 +30,80 @@ __all__ = ["READ_MODEL_TABLES", "PromptProjector", "search_key"]
 
 READ_MODEL_TABLES = (prompt_labels, prompt_tags, prompt_versions, prompts)
 
+# Built once so SQLAlchemy compiles them once; the values come as parameters.
+_INSERT_PROMPT = insert(prompts)
+_UPDATE_PROMPT = update(prompts).where(prompts.c.prompt_id == bindparam("match_id"))
+
 
 def search_key(text: str) -> str:
     """Fold text for substring search: NFKC (full/half width alike) and case-folded."""
     return unicodedata.normalize("NFKC", text).casefold()
+
+
+class _StreamChanges:
+    """What one stream's events do to the read tables, gathered before writing."""
+
+    def __init__(self, row: dict[str, Any] | None) -> None:
+        self.created = row is None
+        self.row: dict[str, Any] = row or {}
+        self.versions: list[dict[str, Any]] = []
+        self.labels: dict[str, dict[str, Any]] = {}
+        self.tags_changed = False
+
+    def apply(self, recorded: RecordedEvent) -> None:
+        event, at = recorded.event, recorded.occurred_at
+        tenant_id = recorded.metadata.tenant_id
+        match event:
+            case PromptCreated():
+                self.row.update(
+                    prompt_id=event.prompt_id,
+                    tenant_id=tenant_id,
+                    owner_id=event.owner_id,
+                    title=event.title,
+                    description=event.description,
+                    tags=list(event.tags),
+                    content="",
+                    variables=[],
+                    labels={},
+                    version=0,
+                    archived=False,
+                    source_key=event.source_key,
+                    created_at=at,
+                )
+                self.tags_changed = True
+            case PromptVersionCommitted():
+                self.versions.append(
+                    {
+                        "prompt_id": event.prompt_id,
+                        "version": event.version,
+                        "tenant_id": tenant_id,
+                        "content": event.content,
+                        "variables": list(event.variables),
+                        "message": event.message,
+                        "author_id": recorded.metadata.actor_id,
+                        "created_at": at,
+                    }
+                )
+                self.row.update(
+                    content=event.content, variables=list(event.variables), version=event.version
+                )
+            case PromptMetadataUpdated():
+                self.row.update(
+                    title=event.title, description=event.description, tags=list(event.tags)
+                )
+                self.tags_changed = True
+            case PromptArchived() | PromptRestored():
+                self.row["archived"] = isinstance(event, PromptArchived)
+            case LabelMoved():
+                self.row["labels"] = {**self.row["labels"], event.label: event.version}
+                self.labels[event.label] = {
+                    "prompt_id": event.prompt_id,
+                    "label": event.label,
+                    "tenant_id": tenant_id,
+                    "version": event.version,
+                    "updated_at": at,
+                }
+        self.row.update(revision=recorded.stream_version, updated_at=at)
 
 
 class PromptProjector:
@@ -34,118 +112,44 @@ class PromptProjector:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
 
-    async def apply(self, recorded: RecordedEvent) -> None:
-        event, prompt_id = recorded.event, recorded.stream_id
-        tenant_id = recorded.metadata.tenant_id
-        match event:
-            case PromptCreated():
-                await self._created(event, tenant_id=tenant_id, recorded=recorded)
-            case PromptVersionCommitted():
-                await self._version_committed(event, tenant_id=tenant_id, recorded=recorded)
-            case PromptMetadataUpdated():
-                await self._metadata_updated(event, tenant_id=tenant_id, recorded=recorded)
-            case PromptArchived() | PromptRestored():
-                await self._touch(prompt_id, recorded, archived=isinstance(event, PromptArchived))
-            case LabelMoved():
-                await self._label_moved(event, tenant_id=tenant_id, recorded=recorded)
+    async def apply(self, recorded: Sequence[RecordedEvent]) -> None:
+        for stream_id, group in groupby(recorded, key=lambda r: r.stream_id):
+            events = list(group)
+            existing = None
+            if not isinstance(events[0].event, PromptCreated):
+                existing = await self._current_row(stream_id)
+            changes = _StreamChanges(existing)
+            for event in events:
+                changes.apply(event)
+            await self._write(stream_id, changes)
 
-    async def _created(
-        self, event: PromptCreated, *, tenant_id: str, recorded: RecordedEvent
-    ) -> None:
-        await self._connection.execute(
-            insert(prompts).values(
-                prompt_id=event.prompt_id,
-                tenant_id=tenant_id,
-                owner_id=event.owner_id,
-                title=event.title,
-                description=event.description,
-                tags=list(event.tags),
-                content="",
-                variables=[],
-                labels={},
-                version=0,
-                revision=recorded.stream_version,
-                archived=False,
-                source_key=event.source_key,
-                search_text=search_key(event.title),
-                created_at=recorded.occurred_at,
-                updated_at=recorded.occurred_at,
-            )
+    async def _current_row(self, prompt_id: str) -> dict[str, Any]:
+        result = await self._connection.execute(
+            select(prompts).where(prompts.c.prompt_id == prompt_id)
         )
-        await self._replace_tags(event.prompt_id, tenant_id=tenant_id, tags=event.tags)
+        return dict(result.one()._mapping)
 
-    async def _version_committed(
-        self, event: PromptVersionCommitted, *, tenant_id: str, recorded: RecordedEvent
-    ) -> None:
-        await self._connection.execute(
-            insert(prompt_versions).values(
-                prompt_id=event.prompt_id,
-                version=event.version,
-                tenant_id=tenant_id,
-                content=event.content,
-                variables=list(event.variables),
-                message=event.message,
-                author_id=recorded.metadata.actor_id,
-                created_at=recorded.occurred_at,
-            )
-        )
-        title = (
+    async def _write(self, prompt_id: str, changes: _StreamChanges) -> None:
+        row = changes.row
+        row["search_text"] = search_key(f"{row['title']}\n{row['content']}")
+        if changes.created:
+            await self._connection.execute(_INSERT_PROMPT, [row])
+        else:
+            await self._connection.execute(_UPDATE_PROMPT, [{**row, "match_id": prompt_id}])
+        if changes.versions:
+            await self._connection.execute(insert(prompt_versions), changes.versions)
+        if changes.tags_changed:
+            await self._replace_tags(prompt_id, tenant_id=row["tenant_id"], tags=row["tags"])
+        if changes.labels:
             await self._connection.execute(
-                select(prompts.c.title).where(prompts.c.prompt_id == event.prompt_id)
+                delete(prompt_labels).where(
+                    prompt_labels.c.prompt_id == prompt_id,
+                    prompt_labels.c.label.in_(list(changes.labels)),
+                )
             )
-        ).scalar_one()
-        await self._touch(
-            event.prompt_id,
-            recorded,
-            content=event.content,
-            variables=list(event.variables),
-            version=event.version,
-            search_text=search_key(f"{title}\n{event.content}"),
-        )
+            await self._connection.execute(insert(prompt_labels), list(changes.labels.values()))
 
-    async def _metadata_updated(
-        self, event: PromptMetadataUpdated, *, tenant_id: str, recorded: RecordedEvent
-    ) -> None:
-        content = (
-            await self._connection.execute(
-                select(prompts.c.content).where(prompts.c.prompt_id == event.prompt_id)
-            )
-        ).scalar_one()
-        await self._touch(
-            event.prompt_id,
-            recorded,
-            title=event.title,
-            description=event.description,
-            tags=list(event.tags),
-            search_text=search_key(f"{event.title}\n{content}"),
-        )
-        await self._replace_tags(event.prompt_id, tenant_id=tenant_id, tags=event.tags)
-
-    async def _label_moved(
-        self, event: LabelMoved, *, tenant_id: str, recorded: RecordedEvent
-    ) -> None:
-        await self._connection.execute(
-            delete(prompt_labels).where(
-                prompt_labels.c.prompt_id == event.prompt_id, prompt_labels.c.label == event.label
-            )
-        )
-        await self._connection.execute(
-            insert(prompt_labels).values(
-                prompt_id=event.prompt_id,
-                label=event.label,
-                tenant_id=tenant_id,
-                version=event.version,
-                updated_at=recorded.occurred_at,
-            )
-        )
-        labels = (
-            await self._connection.execute(
-                select(prompts.c.labels).where(prompts.c.prompt_id == event.prompt_id)
-            )
-        ).scalar_one()
-        await self._touch(event.prompt_id, recorded, labels={**labels, event.label: event.version})
-
-    async def _replace_tags(self, prompt_id: str, *, tenant_id: str, tags: tuple[str, ...]) -> None:
+    async def _replace_tags(self, prompt_id: str, *, tenant_id: str, tags: list[str]) -> None:
         await self._connection.execute(
             delete(prompt_tags).where(prompt_tags.c.prompt_id == prompt_id)
         )
@@ -154,10 +158,3 @@ class PromptProjector:
                 insert(prompt_tags),
                 [{"prompt_id": prompt_id, "tag": tag, "tenant_id": tenant_id} for tag in tags],
             )
-
-    async def _touch(self, prompt_id: str, recorded: RecordedEvent, **values: object) -> None:
-        await self._connection.execute(
-            update(prompts)
-            .where(prompts.c.prompt_id == prompt_id)
-            .values(revision=recorded.stream_version, updated_at=recorded.occurred_at, **values)
-        )

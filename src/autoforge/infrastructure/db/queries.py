@@ -127,7 +127,7 @@ class SqlPromptQueries:
 
     async def get(self, tenant_id: str, prompt_id: str) -> PromptView:
         rows = await self._rows(
-            select(prompts).where(
+            select(*SUMMARY_COLUMNS, prompts.c.owner_id, prompts.c.content).where(
                 prompts.c.tenant_id == tenant_id, prompts.c.prompt_id == prompt_id
             )
         )
@@ -161,7 +161,7 @@ class SqlPromptQueries:
             rows = await connection.execute(
                 select(*SUMMARY_COLUMNS)
                 .where(*conditions)
-                .order_by(prompts.c.updated_at.desc(), prompts.c.prompt_id)
+                .order_by(prompts.c.updated_at.desc(), prompts.c.prompt_id.desc())
                 .limit(query.page_size)
                 .offset((query.page - 1) * query.page_size)
             )

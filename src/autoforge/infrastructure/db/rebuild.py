@@ -19,6 +19,6 @@ async def rebuild_projections(database: Database) -> int:
             await connection.execute(delete(table))
         projector = PromptProjector(connection)
         async for recorded in EventStore(connection).all_events():
-            await projector.apply(recorded)
+            await projector.apply([recorded])
             replayed += 1
     return replayed

@@ -68,18 +68,27 @@ prompts = Table(
     Column("title", String(200), nullable=False),
     Column("description", Text, nullable=False),
     Column("tags", JSON, nullable=False),
-    Column("content", Text, nullable=False),
     Column("variables", JSON, nullable=False),
     Column("labels", JSON, nullable=False),
     Column("version", Integer, nullable=False),
     Column("revision", Integer, nullable=False),
     Column("archived", Boolean, nullable=False),
     Column("source_key", String(64), nullable=True),
-    Column("search_text", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # The long texts come last: SQLite reads a row's columns in order, and a prompt of
+    # 100,000 characters spills into overflow pages that listings should never touch.
+    Column("content", Text, nullable=False),
+    Column("search_text", Text, nullable=False),
 )
-Index("ix_prompts_tenant_updated", prompts.c.tenant_id, prompts.c.updated_at)
+# Listing filters by tenant and archived and sorts by recency; the index answers all three.
+Index(
+    "ix_prompts_listing",
+    prompts.c.tenant_id,
+    prompts.c.archived,
+    prompts.c.updated_at,
+    prompts.c.prompt_id,
+)
 Index("ix_prompts_tenant_owner", prompts.c.tenant_id, prompts.c.owner_id)
 Index("ix_prompts_tenant_source", prompts.c.tenant_id, prompts.c.source_key)
 

@@ -133,8 +133,7 @@ class SqlUnitOfWork:
                 new_events=prompt.pending,
                 metadata=metadata,
             )
-            for event in recorded:
-                await projector.apply(event)
+            await projector.apply(recorded)
             prompt.revision += len(prompt.pending)
             prompt.pending.clear()
         await self.runs.flush()

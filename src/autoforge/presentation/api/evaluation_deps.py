@@ -21,7 +21,7 @@ class EvaluationServices:
     quality: PromptQualityService
 
 
-def evaluation_services(request: Request) -> EvaluationServices:
+async def evaluation_services(request: Request) -> EvaluationServices:
     services = request.app.state.evaluation
     assert isinstance(services, EvaluationServices)
     return services

@@ -286,7 +286,7 @@ async def render_prompt(
     chosen = await resolve_version(
         services.queries, actor, prompt_id=prompt_id, version=body.version, label=body.label
     )
-    text, unused = render_version(services.renderer, chosen, body.variables)
+    text, unused = await render_version(services.renderer, chosen, body.variables)
     return RenderOut(
         prompt_id=prompt_id,
         version=chosen.version,

@@ -99,23 +99,25 @@ def upgrade() -> None:
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("tags", sa.JSON(), nullable=False),
-        sa.Column("content", sa.Text(), nullable=False),
         sa.Column("variables", sa.JSON(), nullable=False),
         sa.Column("labels", sa.JSON(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("archived", sa.Boolean(), nullable=False),
         sa.Column("source_key", sa.String(length=64), nullable=True),
-        sa.Column("search_text", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("content", sa.Text(), nullable=False),
+        sa.Column("search_text", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("prompt_id"),
     )
     with op.batch_alter_table("prompts", schema=None) as batch_op:
         batch_op.create_index("ix_prompts_tenant_owner", ["tenant_id", "owner_id"], unique=False)
         batch_op.create_index("ix_prompts_tenant_source", ["tenant_id", "source_key"], unique=False)
         batch_op.create_index(
-            "ix_prompts_tenant_updated", ["tenant_id", "updated_at"], unique=False
+            "ix_prompts_listing",
+            ["tenant_id", "archived", "updated_at", "prompt_id"],
+            unique=False,
         )
 
     op.create_table(

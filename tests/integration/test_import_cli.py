@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
@@ -80,3 +81,19 @@ def test_the_cli_imports_the_whole_english_collection(
     assert result.exit_code == 0, result.output
     # 13 rows repeat an earlier row exactly; they count as already present, not as errors.
     assert "imported 1312, already present 13, rejected 0" in result.output
+
+
+def test_projections_rebuild_command_replays_the_log_into_equal_read_models(
+    make_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = make_settings()
+    asyncio.run(run_import(settings, shared_data("prompts_ja.jsonl")))
+    before = asyncio.run(_titles(settings))
+    monkeypatch.setenv("AUTOFORGE_DATABASE_URL", settings.effective_database_url)
+
+    result = CliRunner().invoke(app, ["projections", "rebuild"])
+
+    assert result.exit_code == 0, result.output
+    assert "replayed 72 events" in result.output
+    assert asyncio.run(_titles(settings)) == before
+    assert len(asyncio.run(_titles(settings, "剣道"))) >= 1

@@ -10,7 +10,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-__all__ = ["Database", "normalize_database_url"]
+__all__ = ["Database", "UnsupportedDatabaseError", "normalize_database_url"]
+
+
+class UnsupportedDatabaseError(ValueError):
+    """The configured database URL names a database this build cannot reach."""
 
 
 def normalize_database_url(url: str) -> str:
@@ -20,7 +24,16 @@ def normalize_database_url(url: str) -> str:
     if url.startswith("sqlite:///"):
         return "sqlite+aiosqlite:///" + url.removeprefix("sqlite:///")
     if url.startswith("file:"):
+        # A local libSQL file is an SQLite file.
         return "sqlite+aiosqlite:///" + url.removeprefix("file:")
+    if url.startswith(("libsql:", "sqlite+libsql:", "wss:", "https:")):
+        # TODO: remote libSQL/Turso needs the synchronous sqlalchemy-libsql dialect behind a
+        # thread pool (its async variant does not work with the async engine); until then
+        # point TURSO_DATABASE_URL at a local file: URL or use PostgreSQL.
+        raise UnsupportedDatabaseError(
+            "Remote libSQL/Turso databases are not supported yet: use a local file: URL, "
+            "SQLite or PostgreSQL."
+        )
     return url
 
 

@@ -78,8 +78,13 @@ def import_prompts(
 ) -> None:
     """Import a prompt collection (CSV with act and prompt columns, or JSONL)."""
     from autoforge.cli_support import run_import
+    from autoforge.domain.errors import DomainError
 
-    report = asyncio.run(run_import(Settings(), file))
+    try:
+        report = asyncio.run(run_import(Settings(), file))
+    except DomainError as error:
+        typer.echo(f"error: {error.detail_en}", err=True)
+        raise typer.Exit(code=2) from error
     for rejected in report.rejected:
         typer.echo(f"line {rejected.line}: skipped: {rejected.reason}", err=True)
     typer.echo(

@@ -16,6 +16,8 @@ from autoforge.application.prompt.commands import (
     UpdatePrompt,
 )
 from autoforge.application.prompt.handlers import PromptPolicy, PromptService
+from autoforge.domain.evaluation.run_events import EvaluationCompleted
+from autoforge.domain.events import EventMetadata
 from autoforge.domain.identity.model import Actor
 from autoforge.domain.prompt.errors import VersionConflictError
 from autoforge.domain.prompt.model import PromptLimits
@@ -103,6 +105,30 @@ async def test_rebuilt_read_models_equal_the_live_ones(database: Database) -> No
     assert await _snapshot(database) == live
     assert len(live["prompt_versions"]) == 5
     assert live["prompt_labels"][0]["version"] == 3
+
+
+async def test_rebuild_passes_over_events_of_other_streams(database: Database) -> None:
+    await _history(database)
+    completed = EvaluationCompleted(
+        evaluation_id="e1",
+        kind="evaluation",
+        dataset_id="d1",
+        dataset_revision=1,
+        cells=4,
+        errors=0,
+        arms=({"pass_rate": 1.0},),
+    )
+    async with database.writer.begin() as connection:
+        await EventStore(connection).append(
+            stream_id="evaluation-e1",
+            expected_version=0,
+            new_events=[completed],
+            metadata=EventMetadata(tenant_id="t1", actor_id="alice"),
+        )
+    live = await _snapshot(database)
+
+    assert await rebuild_projections(database) == 14
+    assert await _snapshot(database) == live
 
 
 async def test_events_are_stored_once_per_stream_version_with_metadata(database: Database) -> None:

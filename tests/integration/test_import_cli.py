@@ -97,3 +97,18 @@ def test_projections_rebuild_command_replays_the_log_into_equal_read_models(
     assert "replayed 72 events" in result.output
     assert asyncio.run(_titles(settings)) == before
     assert len(asyncio.run(_titles(settings, "剣道"))) >= 1
+
+
+def test_a_file_without_the_expected_columns_is_refused_with_a_message(
+    make_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    settings = make_settings()
+    monkeypatch.setenv("AUTOFORGE_DATABASE_URL", settings.effective_database_url)
+    path = tmp_path / "wrong.csv"
+    path.write_text("name,text\na,b\n", encoding="utf-8")
+
+    result = CliRunner().invoke(app, ["import", str(path)])
+
+    assert result.exit_code == 2
+    assert "act" in result.output
+    assert "Traceback" not in result.output

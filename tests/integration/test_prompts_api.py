@@ -123,7 +123,7 @@ async def test_labels_fetch_a_prompt_by_label_or_version(api: httpx.AsyncClient)
     assert (await api.get(f"{url}/labels/production")).json()["version"] == 1
     assert (await api.get(url, params={"version": 2})).json()["content"] == "v2"
     missing = await api.get(f"{url}/labels/staging")
-    assert (missing.status_code, missing.json()["code"]) == (404, "VERSION_NOT_FOUND")
+    assert (missing.status_code, missing.json()["code"]) == (404, "LABEL_NOT_FOUND")
 
 
 async def test_diff_gives_line_and_character_changes_for_japanese(api: httpx.AsyncClient) -> None:
@@ -180,6 +180,10 @@ async def test_errors_are_problem_json_in_the_callers_language(api: httpx.AsyncC
     invalid = await api.post(PROMPTS, json={"title": "", "content": 3})
     blank = await api.post(PROMPTS, json={"title": "t", "content": "   "})
     too_long = await api.post(PROMPTS, json={"title": "t" * 201, "content": "x"})
+    blank_title = await api.post(PROMPTS, json={"title": "   ", "content": "x"})
+    broken_json = await api.post(
+        PROMPTS, content=b'{"title": "t",', headers={"content-type": "application/json"}
+    )
 
     assert missing.status_code == 404
     assert missing.json()["code"] == "PROMPT_NOT_FOUND"
@@ -189,6 +193,9 @@ async def test_errors_are_problem_json_in_the_callers_language(api: httpx.AsyncC
     assert {e["field"] for e in invalid.json()["errors"]} == {"title", "content"}
     assert blank.json()["code"] == "EMPTY_CONTENT"
     assert too_long.json()["code"] == "TITLE_TOO_LONG"
+    assert blank_title.json()["code"] == "TITLE_REQUIRED"
+    assert broken_json.status_code == 422
+    assert [e["field"] for e in broken_json.json()["errors"]] == ["body"]
 
 
 async def test_prompt_quota_answers_429(api_factory: Callable[..., Any]) -> None:

@@ -78,6 +78,9 @@ async def test_unknown_model_answers_422_and_missing_variables_are_named(
 
     assert (unknown.status_code, unknown.json()["code"]) == (422, "UNKNOWN_MODEL")
     assert (missing.status_code, missing.json()["missing"]) == (422, ["word"])
+    # Refused requests are neither runs nor model calls.
+    assert (await api.get(f"{PROMPTS}/{prompt_id}/runs")).json()["total"] == 0
+    assert 'model="gpt-99"' not in (await api.get("/metrics")).text
 
 
 @pytest.mark.parametrize(

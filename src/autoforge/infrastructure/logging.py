@@ -26,10 +26,21 @@ _UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.asgi")
 
 # uvicorn's access lines duplicate RequestContextMiddleware's and include query strings,
 # which may carry secrets; library request chatter is only worth seeing as warnings.
-_QUIET_LOGGERS = ("uvicorn.access", "httpx", "httpcore", "LiteLLM", "LiteLLM Router")
+_QUIET_LOGGERS = (
+    "uvicorn.access",
+    "httpx",
+    "httpcore",
+    "LiteLLM",
+    "LiteLLM Router",
+    "alembic",  # readiness probes configure a migration context; its INFO lines are noise
+)
 
 # structlog's own bookkeeping keys that the formatter needs untouched.
 _META_KEYS = frozenset({"_record", "_from_structlog"})
+
+# Attributes that libraries' logging filters attach to records (LiteLLM marks the records
+# it has masked with a sentinel object); they carry nothing for a reader.
+_LIBRARY_MARKERS = ("color_message", "litellm_redacted")
 
 
 def redact_event_dict(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
@@ -67,7 +78,7 @@ def _shared_processors() -> list[Processor]:
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.stdlib.ExtraAdder(),
-        _drop_color_message,
+        _drop_library_markers,
         structlog.stdlib.PositionalArgumentsFormatter(),
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.processors.StackInfoRenderer(),
@@ -77,9 +88,10 @@ def _shared_processors() -> list[Processor]:
     ]
 
 
-def _drop_color_message(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
-    # uvicorn passes a copy of its message with terminal colour codes as an "extra" field.
-    event_dict.pop("color_message", None)
+def _drop_library_markers(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
+    # e.g. uvicorn passes a copy of its message with terminal colour codes as an "extra".
+    for key in _LIBRARY_MARKERS:
+        event_dict.pop(key, None)
     return event_dict
 
 

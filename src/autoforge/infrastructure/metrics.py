@@ -92,12 +92,6 @@ class AppMetrics:
             namespace=namespace,
             registry=self.registry,
         )
-        self.prompts = Gauge(
-            "prompts",
-            "Prompts stored, across tenants.",
-            namespace=namespace,
-            registry=self.registry,
-        )
 
     def observe_http_request(
         self, *, method: str, route: str, status: int, duration_s: float
@@ -129,9 +123,6 @@ class AppMetrics:
 
     def set_job_queue_depth(self, *, queue: str, depth: int) -> None:
         self.job_queue_depth.labels(queue).set(depth)
-
-    def set_prompt_count(self, count: int) -> None:
-        self.prompts.set(count)
 
 
 def render_latest(registry: CollectorRegistry) -> tuple[bytes, str]:

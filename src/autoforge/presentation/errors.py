@@ -95,7 +95,9 @@ async def _domain_error(request: Request, error: Exception) -> JSONResponse:
     )
 
 
-def _field_name(location: tuple[Any, ...]) -> str:
+def _field_name(location: tuple[Any, ...], error_type: str) -> str:
+    if error_type == "json_invalid":
+        return "body"  # the position FastAPI gives is a character offset, not a field
     parts = [str(part) for part in location if part not in ("body", "query", "path", "header")]
     return ".".join(parts) or ".".join(str(part) for part in location)
 
@@ -105,7 +107,7 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
     language = preferred_language(request)
     errors = [
         {
-            "field": _field_name(tuple(item["loc"])),
+            "field": _field_name(tuple(item["loc"]), item["type"]),
             "location": item["loc"][0],
             "message": item["msg"],
         }

@@ -55,21 +55,19 @@ def test_gauges_follow_the_latest_value() -> None:
 
     metrics.set_job_queue_depth(queue="evaluation", depth=7)
     metrics.set_job_queue_depth(queue="evaluation", depth=3)
-    metrics.set_prompt_count(42)
 
     value = metrics.registry.get_sample_value
     assert value("autoforge_job_queue_depth", {"queue": "evaluation"}) == 3
-    assert value("autoforge_prompts") == 42
 
 
 def test_render_latest_gives_prometheus_text_with_process_metrics() -> None:
     metrics = AppMetrics()
-    metrics.set_prompt_count(5)
+    metrics.set_job_queue_depth(queue="evaluation", depth=5)
 
     body, content_type = render_latest(metrics.registry)
 
     text = body.decode()
     assert content_type.startswith("text/plain")
-    assert "autoforge_prompts 5.0" in text.splitlines()
+    assert 'autoforge_job_queue_depth{queue="evaluation"} 5.0' in text.splitlines()
     assert "# TYPE autoforge_http_request_duration_seconds histogram" in text
     assert "process_resident_memory_bytes" in text

@@ -9,6 +9,7 @@ from autoforge.domain.prompt.errors import (
     InvalidLabelError,
     PromptArchivedError,
     PromptTooLargeError,
+    TitleRequiredError,
     TitleTooLongError,
     VersionNotFoundError,
 )
@@ -113,3 +114,9 @@ def test_rebuilding_from_history_gives_the_same_state_and_revision() -> None:
     assert rebuilt.labels == {"staging": 2}
     assert rebuilt.archived
     assert rebuilt.pending == []
+
+
+@pytest.mark.parametrize("title", ["", "   ", "\u3000"])
+def test_a_blank_title_is_refused(title: str) -> None:
+    with pytest.raises(TitleRequiredError):
+        Prompt.create(prompt_id="p", owner_id="u", title=title, content="x", limits=LIMITS)

@@ -59,7 +59,17 @@ def test_names_bound_by_the_template_itself_are_not_variables() -> None:
         "{% set greeting = 'hi' %}{{ greeting }} {{ audience }}"
     )
 
-    assert extract_variables(content) == ("audience",)
+    # `results` is read by the loop, so the caller must supply it; the loop's own names are not.
+    assert extract_variables(content) == ("results", "audience")
+
+
+def test_names_read_by_conditions_and_loops_are_variables() -> None:
+    content = (
+        '{% if formal and lang == "ja" %}拝啓{% elif casual %}hi{% endif %} {{ name }}'
+        "{% for i in range(3) %}{{ i }}{% endfor %}{% for row in rows %}{{ row.title }}{% endfor %}"
+    )
+
+    assert extract_variables(content) == ("formal", "lang", "casual", "name", "rows")
 
 
 def test_is_variable_name_accepts_identifiers_and_refuses_literal_words() -> None:

@@ -12,7 +12,12 @@ from typing import Protocol
 from autoforge.application.llm.ports import LLMGateway
 from autoforge.domain.errors import DomainError
 from autoforge.domain.identity.model import Actor
-from autoforge.domain.llm.model import Completion, CompletionRequest, ModelInfo
+from autoforge.domain.llm.model import (
+    Completion,
+    CompletionRequest,
+    ModelInfo,
+    UnknownModelError,
+)
 
 __all__ = ["CallRecord", "CallRecorder", "RecordingGateway"]
 
@@ -56,6 +61,8 @@ class RecordingGateway:
         started = time.perf_counter()
         try:
             completion = await self._gateway.complete(request)
+        except UnknownModelError:
+            raise  # refused before any call: nothing to record, and no metric per bad name
         except DomainError as error:
             latency_ms = (time.perf_counter() - started) * 1000
             await self._record(

@@ -15,7 +15,12 @@ from autoforge.application.prompt.rendering import TemplateRenderer
 from autoforge.application.prompt.views import PromptQueries, VersionView
 from autoforge.domain.errors import DomainError
 from autoforge.domain.identity.model import Actor
-from autoforge.domain.llm.model import ChatMessage, Completion, CompletionRequest
+from autoforge.domain.llm.model import (
+    ChatMessage,
+    Completion,
+    CompletionRequest,
+    UnknownModelError,
+)
 
 __all__ = [
     "RunPrompt",
@@ -99,6 +104,8 @@ class RunService:
         )
         try:
             completion = await self._gateway_for(actor).complete(request)
+        except UnknownModelError:
+            raise  # a refused request, not a run
         except DomainError as error:
             await self._save(actor, self._record(request, version, command, text, error=error))
             raise

@@ -12,10 +12,12 @@ from autoforge.domain.errors import (
 __all__ = [
     "EmptyContentError",
     "InvalidLabelError",
+    "LabelNotFoundError",
     "PromptArchivedError",
     "PromptNotFoundError",
     "PromptQuotaExceededError",
     "PromptTooLargeError",
+    "TitleRequiredError",
     "TitleTooLongError",
     "VersionConflictError",
     "VersionNotFoundError",
@@ -71,6 +73,27 @@ class PromptNotFoundError(NotFoundError):
 
 class VersionNotFoundError(NotFoundError):
     code = "VERSION_NOT_FOUND"
+
+
+class LabelNotFoundError(NotFoundError):
+    code = "LABEL_NOT_FOUND"
+
+    def __init__(self, prompt_id: str, label: str) -> None:
+        super().__init__(
+            f"Prompt {prompt_id} has no label {label!r}.",
+            f"プロンプト {prompt_id} にラベル「{label}」はありません。",
+            extra={"label": label},
+        )
+
+
+class TitleRequiredError(InvalidInputError):
+    code = "TITLE_REQUIRED"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "A prompt needs a title that is not only whitespace.",
+            "プロンプトには空白だけではないタイトルが必要です。",
+        )
 
 
 class PromptArchivedError(ConflictError):

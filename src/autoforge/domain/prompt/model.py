@@ -10,8 +10,10 @@ from autoforge.domain.events import DomainEvent
 from autoforge.domain.prompt.errors import (
     EmptyContentError,
     InvalidLabelError,
+    LabelNotFoundError,
     PromptArchivedError,
     PromptTooLargeError,
+    TitleRequiredError,
     TitleTooLongError,
     VersionNotFoundError,
 )
@@ -60,6 +62,8 @@ def normalize_tags(tags: Iterable[str]) -> tuple[str, ...]:
 
 def _checked_title(title: str) -> str:
     title = title.strip()
+    if not title:
+        raise TitleRequiredError
     if len(title) > TITLE_LIMIT:
         raise TitleTooLongError(length=len(title), limit=TITLE_LIMIT)
     return title
@@ -141,10 +145,7 @@ class Prompt:
         if label == LATEST_LABEL:
             return self.latest
         if label not in self.labels:
-            raise VersionNotFoundError(
-                f"Prompt {self.prompt_id} has no label {label!r}.",
-                f"プロンプト {self.prompt_id} にラベル「{label}」はありません。",
-            )
+            raise LabelNotFoundError(self.prompt_id, label)
         return self.version(self.labels[label])
 
     def commit_content(self, content: str, *, message: str, limits: PromptLimits) -> bool:

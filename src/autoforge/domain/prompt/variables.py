@@ -65,19 +65,45 @@ def is_variable_name(name: str) -> bool:
     return name.isidentifier() and name not in RESERVED_NAMES
 
 
+# The expression a logic tag reads: ``{% if formal %}``, ``{% for item in items %}``.
+_CONDITION = re.compile(r"\{%-?\s*(?:(?:el)?if|for\s+[^%]*?\s+in)\s+(?P<expression>[^%]*?)\s*-?%\}")
+_STRING_LITERAL = re.compile(r"'[^']*'|\"[^\"]*\"")
+# A name that is not an attribute (after a dot) and not a call (``range(3)``).
+_FREE_NAME = re.compile(rf"(?<![\w.])(?P<name>{_IDENTIFIER})(?!\s*\()(?!\w)")
+
+
 def extract_variables(content: str) -> tuple[str, ...]:
-    """The variables of ``content`` in order of first appearance, each once."""
-    if "{{" not in content:
+    """The variables of ``content`` in order of first appearance, each once.
+
+    Substitutions and the conditions and loop sources of logic tags both count: a
+    template that says ``{% if formal %}`` needs ``formal`` as much as ``{{ name }}``.
+    """
+    if "{{" not in content and "{%" not in content:
         return ()
 
     local_names = _locally_bound_names(content)
+    found: list[tuple[int, str]] = [
+        (match.start(), match.group("name"))
+        for match in _SUBSTITUTION.finditer(content)
+        if match.group("name") is not None
+    ]
+    if "{%" in content:
+        found.extend(_names_in_conditions(content))
     seen: dict[str, None] = {}
-    for match in _SUBSTITUTION.finditer(content):
-        name = match.group("name")
-        if name is None or name in local_names or not is_variable_name(name):
-            continue
-        seen.setdefault(name, None)
+    for _, name in sorted(found):
+        if name not in local_names and is_variable_name(name):
+            seen.setdefault(name, None)
     return tuple(seen)
+
+
+def _names_in_conditions(content: str) -> list[tuple[int, str]]:
+    names: list[tuple[int, str]] = []
+    for match in _CONDITION.finditer(content):
+        expression = _STRING_LITERAL.sub(" ", match.group("expression"))
+        names.extend(
+            (match.start(), free.group("name")) for free in _FREE_NAME.finditer(expression)
+        )
+    return names
 
 
 def _locally_bound_names(content: str) -> frozenset[str]:

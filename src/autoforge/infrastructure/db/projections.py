@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from autoforge.domain.events import RecordedEvent
 from autoforge.domain.prompt.events import (
+    PROMPT_EVENT_TYPES,
     LabelMoved,
     PromptArchived,
     PromptCreated,
@@ -113,7 +114,9 @@ class PromptProjector:
         self._connection = connection
 
     async def apply(self, recorded: Sequence[RecordedEvent]) -> None:
-        for stream_id, group in groupby(recorded, key=lambda r: r.stream_id):
+        """Project prompt events; events of other streams in the log are not its concern."""
+        prompt_events = [r for r in recorded if r.event.event_type in PROMPT_EVENT_TYPES]
+        for stream_id, group in groupby(prompt_events, key=lambda r: r.stream_id):
             events = list(group)
             existing = None
             if not isinstance(events[0].event, PromptCreated):

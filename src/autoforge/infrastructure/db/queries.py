@@ -16,7 +16,11 @@ from autoforge.application.prompt.views import (
     RunView,
     VersionView,
 )
-from autoforge.domain.prompt.errors import PromptNotFoundError, VersionNotFoundError
+from autoforge.domain.prompt.errors import (
+    LabelNotFoundError,
+    PromptNotFoundError,
+    VersionNotFoundError,
+)
 from autoforge.domain.prompt.model import LATEST_LABEL
 from autoforge.infrastructure.db.engine import Database
 from autoforge.infrastructure.db.projections import search_key
@@ -211,10 +215,7 @@ class SqlPromptQueries:
         )
         if not rows:
             await self.get(tenant_id, prompt_id)
-            raise VersionNotFoundError(
-                f"Prompt {prompt_id} has no label {label!r}.",
-                f"プロンプト {prompt_id} にラベル「{label}」はありません。",
-            )
+            raise LabelNotFoundError(prompt_id, label)
         return await self.version(tenant_id, prompt_id, rows[0].version)
 
     async def _labels(self, tenant_id: str, prompt_id: str) -> dict[int, list[str]]:

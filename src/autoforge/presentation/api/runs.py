@@ -30,9 +30,9 @@ async def run_prompt(
         max_tokens=body.max_tokens,
     )
     result = await services.runs.run(actor, command)
-    record = asdict(result.record)
-    del record["rendered_prompt"], record["temperature"], record["max_tokens"]
-    return RunOut(**record, unused_variables=result.unused_variables)
+    return RunOut.model_validate(
+        {**asdict(result.record), "unused_variables": result.unused_variables}
+    )
 
 
 @router.get("/prompts/{prompt_id}/runs", response_model=RunPageOut)

@@ -41,6 +41,7 @@ from autoforge.presentation.api import prompts, runs, templates
 from autoforge.presentation.api.evaluation_runs_wiring import install_evaluation_runs
 from autoforge.presentation.api.evaluation_wiring import install_evaluation
 from autoforge.presentation.container import Authenticator, Container
+from autoforge.presentation.docs import install_docs
 from autoforge.presentation.errors import install_error_handlers
 
 __all__ = ["build_container", "create_app"]
@@ -177,11 +178,14 @@ def create_app(settings: Settings | None = None, *, gateway: LLMGateway | None =
         version=__version__,
         description="Create, evaluate, improve and manage the prompts you send to LLMs.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.container = container
     app.state.database = database
     install_error_handlers(app)
+    install_docs(app)
     for router in (prompts.router, runs.router, templates.router):
         app.include_router(router)
     install_evaluation(

@@ -89,4 +89,14 @@ async def test_openapi_lists_the_prompt_api(api: httpx.AsyncClient) -> None:
     spec = (await api.get("/openapi.json")).json()
 
     assert "/api/v1/prompts/{prompt_id}/render" in spec["paths"]
-    assert (await api.get("/docs")).status_code == 200
+
+
+async def test_docs_page_and_its_assets_come_from_this_server(api: httpx.AsyncClient) -> None:
+    page = await api.get("/docs")
+    script = await api.get("/docs-assets/swagger-ui-bundle.js")
+
+    assert page.status_code == 200
+    assert "cdn.jsdelivr.net" not in page.text
+    assert "/docs-assets/swagger-ui-bundle.js" in page.text
+    assert script.status_code == 200
+    assert len(script.content) > 100_000

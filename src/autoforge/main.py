@@ -202,6 +202,7 @@ def create_app(settings: Settings | None = None, *, gateway: LLMGateway | None =
         renderer=container.renderer,
         gateway_for=container.gateway_for,
         default_model=settings.default_model,
+        timeout_s=settings.llm_timeout_s,
     )
 
     async def readiness() -> bool:

@@ -222,6 +222,9 @@ def _handler_for(stub: OpenAIStub) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         # HTTP/1.1 keeps connections alive, as real providers do; replies carry Content-Length.
         protocol_version = "HTTP/1.1"
+        # Headers and body go out in two writes; with Nagle's algorithm the client's delayed
+        # ACK would hold the body back about 40 ms on a kept-alive connection.
+        disable_nagle_algorithm = True
 
         def do_GET(self) -> None:
             stub._record("GET", self.path, {})

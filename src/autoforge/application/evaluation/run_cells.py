@@ -27,9 +27,9 @@ from autoforge.domain.evaluation.assertions import (
 from autoforge.domain.evaluation.assertions.scoring import score_test
 from autoforge.domain.evaluation.dataset import TestCase
 from autoforge.domain.evaluation.run import Arm, Cell, CellKey, error_cell
-from autoforge.domain.llm.model import ChatMessage, Completion, CompletionRequest
+from autoforge.domain.llm.model import ChatMessage, Completion, CompletionRequest, ModelInfo
 
-__all__ = ["CellExecutor", "CellWork", "needs_model"]
+__all__ = ["CellExecutor", "CellWork", "LimitedGateway", "needs_model"]
 
 _GRADED_NAMES: Final = frozenset(str(kind) for kind in MODEL_GRADED_TYPES)
 
@@ -46,6 +46,32 @@ def needs_model(raw: Mapping[str, Any]) -> bool:
     """The assertion calls a grader or an embedding model (its `not-` form too)."""
     type_name = raw.get("type")
     return isinstance(type_name, str) and type_name.removeprefix("not-") in _GRADED_NAMES
+
+
+class LimitedGateway:
+    """A gateway through which at most `limit` calls run at once (embeddings included).
+
+    The limit sits on the calls rather than around whole cells, so a cell renders its
+    prompt and scores its output while another cell's call has the slot.
+    """
+
+    def __init__(self, gateway: LLMGateway, limit: asyncio.Semaphore) -> None:
+        self._gateway = gateway
+        self._limit = limit
+
+    async def complete(self, request: CompletionRequest) -> Completion:
+        async with self._limit:
+            return await self._gateway.complete(request)
+
+    async def embed(self, model: str, texts: Sequence[str]) -> list[list[float]]:
+        async with self._limit:
+            return await self._gateway.embed(model, texts)
+
+    def models(self) -> list[ModelInfo]:
+        return self._gateway.models()
+
+    async def ping(self) -> None:
+        await self._gateway.ping()
 
 
 class CellExecutor:

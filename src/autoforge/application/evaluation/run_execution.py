@@ -21,7 +21,12 @@ from autoforge.application.evaluation.model_ports import (
     GatewayGrader,
     choose_embedding_model,
 )
-from autoforge.application.evaluation.run_cells import CellExecutor, CellWork, needs_model
+from autoforge.application.evaluation.run_cells import (
+    CellExecutor,
+    CellWork,
+    LimitedGateway,
+    needs_model,
+)
 from autoforge.application.evaluation.run_ports import (
     ComparisonResult,
     DatasetReader,
@@ -34,7 +39,7 @@ from autoforge.application.prompt.rendering import TemplateRenderer
 from autoforge.application.prompt.views import PromptQueries, VersionView
 from autoforge.domain.evaluation.assertions import AssertionPorts, JsonSchemaValidator
 from autoforge.domain.evaluation.dataset import Dataset
-from autoforge.domain.evaluation.run import Cell, EvaluationKind, EvaluationPlan
+from autoforge.domain.evaluation.run import Cell, CellKey, EvaluationKind, EvaluationPlan
 from autoforge.domain.evaluation.run_errors import DatasetChangedError
 from autoforge.domain.evaluation.run_events import evaluation_completed
 from autoforge.domain.evaluation.run_metrics import summarize_arms
@@ -82,19 +87,23 @@ class EvaluationExecutor:
         stored = await self._repository.get(actor.tenant_id, str(request.payload["evaluation_id"]))
         plan = stored.plan
         dataset = await self._dataset(plan)
-        versions = await self._versions(plan)
         done = await self._repository.stored_keys(plan.tenant_id, plan.evaluation_id)
         log.info("evaluation_started", evaluation_id=plan.evaluation_id, cells=plan.total_cells)
 
-        gateway = self._gateway_for(actor)
-        executor = CellExecutor(
-            evaluation_id=plan.evaluation_id,
-            renderer=self._renderer,
-            gateway=gateway,
-            ports=self._ports(gateway, plan, dataset),
-            clock=self._clock,
-            timeout_s=self._timeout_s,
-        )
+        await self._run_cells(context, actor=actor, plan=plan, dataset=dataset, done=done)
+        await self._complete(actor, plan)
+
+    async def _run_cells(
+        self,
+        context: JobContext,
+        *,
+        actor: Actor,
+        plan: EvaluationPlan,
+        dataset: Dataset,
+        done: set[CellKey],
+    ) -> None:
+        executor = self._executor(actor, plan, dataset)
+        versions = await self._versions(plan)
         work = (
             CellWork(key, plan.arms[key.arm], versions[key.arm], dataset.test_cases[key.case_index])
             for key in plan.cell_keys()
@@ -112,10 +121,23 @@ class EvaluationExecutor:
         async with sink:
 
             async def run_one(item: CellWork) -> None:
-                await sink.add(await executor.run(item))
+                sink.add(await executor.run(item))
 
-            await run_bounded(work, run_one, concurrency=plan.concurrency)
-        await self._complete(actor, plan)
+            # Twice as many workers as call slots: while some wait on a model, others
+            # render prompts and score outputs, so the slots are never idle.
+            await run_bounded(work, run_one, concurrency=2 * plan.concurrency)
+
+    def _executor(self, actor: Actor, plan: EvaluationPlan, dataset: Dataset) -> CellExecutor:
+        # Every model call of the run, graders' too, shares `concurrency` slots.
+        gateway = LimitedGateway(self._gateway_for(actor), asyncio.Semaphore(plan.concurrency))
+        return CellExecutor(
+            evaluation_id=plan.evaluation_id,
+            renderer=self._renderer,
+            gateway=gateway,
+            ports=self._ports(gateway, plan, dataset),
+            clock=self._clock,
+            timeout_s=self._timeout_s,
+        )
 
     async def _dataset(self, plan: EvaluationPlan) -> Dataset:
         dataset = await self._datasets.get(plan.tenant_id, plan.dataset_id)

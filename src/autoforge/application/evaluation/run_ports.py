@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from autoforge.application.evaluation.dataset_ports import DatasetSummary
 from autoforge.application.evaluation.jobs import JobView
 from autoforge.application.prompt.views import Page
 from autoforge.domain.evaluation.dataset import Dataset
@@ -31,8 +32,14 @@ __all__ = [
 
 
 class DatasetReader(Protocol):
+    """Reads of the dataset store; DatasetNotFoundError for another tenant's dataset."""
+
     async def get(self, tenant_id: str, dataset_id: str) -> Dataset:
-        """The dataset with its test cases; DatasetNotFoundError for another tenant's."""
+        """The dataset with its test cases."""
+        ...
+
+    async def summary(self, tenant_id: str, dataset_id: str) -> DatasetSummary:
+        """Its revision and number of test cases, without the cases."""
         ...
 
 

@@ -8,7 +8,7 @@ stored stays stored whatever happens to the cells after it.
 from __future__ import annotations
 
 import asyncio
-import time
+import contextlib
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import TypeVar
 
@@ -39,10 +39,12 @@ async def run_bounded(
 
 
 class CellSink:
-    """Buffers finished cells; stores them when `batch_size` wait or `interval_s` has passed.
+    """Buffers finished cells; a background task stores them every `interval_s`, or sooner
+    once `batch_size` wait, so no worker ever waits on the database.
 
     Use it as an async context manager: leaving it stores what is still buffered, even
-    when the run is being cancelled, so no finished cell is lost.
+    when the run is being cancelled, so no finished cell is lost. A failed store is
+    raised to the next `add` (and on leaving), which fails the run.
     """
 
     def __init__(
@@ -61,28 +63,37 @@ class CellSink:
         self._interval_s = interval_s
         self._buffer: list[Cell] = []
         self._lock = asyncio.Lock()
-        self._flushed_at = time.monotonic()
+        self._wake = asyncio.Event()
+        self._closing = False
+        self._flusher: asyncio.Task[None] | None = None
 
     @property
     def stored(self) -> int:
         return self._stored
 
     async def __aenter__(self) -> CellSink:
+        self._flusher = asyncio.create_task(self._flush_periodically(), name="cell-sink")
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        await self.flush()
-
-    async def add(self, cell: Cell) -> None:
-        self._buffer.append(cell)
-        due = time.monotonic() - self._flushed_at >= self._interval_s
-        if due or len(self._buffer) >= self._batch_size:
+        self._closing = True
+        self._wake.set()
+        try:
+            if self._flusher is not None:
+                await self._flusher
+        finally:
             await self.flush()
+
+    def add(self, cell: Cell) -> None:
+        if self._flusher is not None and self._flusher.done():
+            self._flusher.result()  # raises what stopped the flusher
+        self._buffer.append(cell)
+        if len(self._buffer) >= self._batch_size:
+            self._wake.set()
 
     async def flush(self) -> None:
         async with self._lock:
             batch, self._buffer = self._buffer, []
-            self._flushed_at = time.monotonic()
             if not batch:
                 return
             try:
@@ -93,3 +104,10 @@ class CellSink:
                 raise
             self._stored += len(batch)
         await self._on_stored(self._stored)
+
+    async def _flush_periodically(self) -> None:
+        while not self._closing:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._interval_s)
+            self._wake.clear()
+            await self.flush()

@@ -115,13 +115,8 @@ class EvaluationService:
     async def start(self, actor: Actor, command: StartEvaluation) -> EvaluationView:
         models = list(dict.fromkeys(command.models)) or [self._default_model]
         self._check_models(actor, [*models, *_given(command.grader_model)])
-        arms = [
-            Arm(version.prompt_id, version.version, model)
-            for version in [
-                await self._version(actor, choice) for choice in command.prompt_versions
-            ]
-            for model in models
-        ]
+        versions = [await self._version(actor, choice) for choice in command.prompt_versions]
+        arms = [Arm(view.prompt_id, view.version, model) for view in versions for model in models]
         return await self._submit(
             actor,
             kind=EvaluationKind.EVALUATION,
@@ -205,7 +200,7 @@ class EvaluationService:
         grader_model: str | None,
         alpha: float | None,
     ) -> EvaluationView:
-        dataset = await self._datasets.get(actor.tenant_id, dataset_id)
+        dataset = await self._datasets.summary(actor.tenant_id, dataset_id)
         plan = plan_evaluation(
             evaluation_id=uuid.uuid4().hex,
             tenant_id=actor.tenant_id,
@@ -213,7 +208,7 @@ class EvaluationService:
             kind=kind,
             dataset_id=dataset.dataset_id,
             dataset_revision=dataset.revision,
-            case_count=len(dataset.test_cases),
+            case_count=dataset.test_case_count,
             arms=arms,
             repeats=repeats,
             concurrency=concurrency,

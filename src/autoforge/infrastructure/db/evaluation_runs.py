@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, case, delete, func, insert, select, update
+from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -16,16 +16,21 @@ from autoforge.application.evaluation.run_ports import (
     ComparisonResult,
     StoredEvaluation,
     VersionRunStats,
-    comparison_from_dict,
 )
 from autoforge.application.prompt.views import Page
-from autoforge.domain.evaluation.run import Arm, Cell, CellKey, EvaluationKind, EvaluationPlan
+from autoforge.domain.evaluation.run import Cell, CellKey, EvaluationPlan
 from autoforge.domain.evaluation.run_errors import EvaluationNotFoundError
 from autoforge.domain.evaluation.run_events import EvaluationCompleted, stream_id
 from autoforge.domain.evaluation.run_metrics import ArmSummary
 from autoforge.domain.events import EventMetadata
 from autoforge.infrastructure.db.engine import Database
-from autoforge.infrastructure.db.evaluation_cell_rows import aware, cell_from_row, cell_row
+from autoforge.infrastructure.db.evaluation_rows import (
+    aware,
+    cell_from_row,
+    cell_row,
+    evaluation_row,
+    stored_evaluation,
+)
 from autoforge.infrastructure.db.evaluation_run_tables import (
     evaluation_arms,
     evaluation_cells,
@@ -45,7 +50,7 @@ class SqlEvaluationRepository:
 
     async def add(self, plan: EvaluationPlan, *, job_id: str) -> None:
         async with self._database.writer.begin() as connection:
-            await connection.execute(insert(evaluations).values(**_evaluation_row(plan, job_id)))
+            await connection.execute(insert(evaluations).values(**evaluation_row(plan, job_id)))
             await connection.execute(
                 insert(evaluation_arms),
                 [
@@ -89,7 +94,7 @@ class SqlEvaluationRepository:
                     .order_by(evaluation_arms.c.arm)
                 )
             ).all()
-        return _stored(row, arm_rows)
+        return stored_evaluation(row, arm_rows)
 
     async def stored_keys(self, tenant_id: str, evaluation_id: str) -> set[CellKey]:
         async with self._database.reader.connect() as connection:
@@ -261,49 +266,3 @@ async def _store_summaries(
                 completed_at=at,
             )
         )
-
-
-def _evaluation_row(plan: EvaluationPlan, job_id: str) -> dict[str, Any]:
-    return {
-        "evaluation_id": plan.evaluation_id,
-        "tenant_id": plan.tenant_id,
-        "owner_id": plan.owner_id,
-        "job_id": job_id,
-        "kind": plan.kind.value,
-        "dataset_id": plan.dataset_id,
-        "dataset_revision": plan.dataset_revision,
-        "case_count": plan.case_count,
-        "repeats": plan.repeats,
-        "concurrency": plan.concurrency,
-        "grader_model": plan.grader_model,
-        "alpha": plan.alpha,
-        "created_at": plan.created_at,
-    }
-
-
-def _stored(row: Row[Any], arm_rows: Sequence[Row[Any]]) -> StoredEvaluation:
-    plan = EvaluationPlan(
-        evaluation_id=row.evaluation_id,
-        tenant_id=row.tenant_id,
-        owner_id=row.owner_id,
-        kind=EvaluationKind(row.kind),
-        dataset_id=row.dataset_id,
-        dataset_revision=row.dataset_revision,
-        case_count=row.case_count,
-        arms=tuple(Arm(arm.prompt_id, arm.version, arm.model) for arm in arm_rows),
-        repeats=row.repeats,
-        concurrency=row.concurrency,
-        grader_model=row.grader_model,
-        alpha=row.alpha,
-        created_at=aware(row.created_at),
-    )
-    summaries = None
-    if arm_rows and all(arm.summary is not None for arm in arm_rows):
-        summaries = tuple(ArmSummary.from_dict(arm.summary) for arm in arm_rows)
-    return StoredEvaluation(
-        plan=plan,
-        job_id=row.job_id,
-        summaries=summaries,
-        comparison=None if row.comparison is None else comparison_from_dict(row.comparison),
-        completed_at=None if row.completed_at is None else aware(row.completed_at),
-    )

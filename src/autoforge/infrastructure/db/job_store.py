@@ -14,7 +14,7 @@ from autoforge.application.evaluation.jobs import (
     JobView,
 )
 from autoforge.infrastructure.db.engine import Database
-from autoforge.infrastructure.db.evaluation_cell_rows import aware
+from autoforge.infrastructure.db.evaluation_rows import aware
 from autoforge.infrastructure.db.evaluation_run_tables import jobs
 
 __all__ = ["SqlJobStore"]

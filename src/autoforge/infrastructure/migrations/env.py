@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 # Every module that defines tables must be imported so autogenerate sees them.
+import autoforge.infrastructure.db.evaluation_run_tables
 import autoforge.infrastructure.db.evaluation_tables  # noqa: F401
 from autoforge.infrastructure.db.engine import Database
 from autoforge.infrastructure.db.tables import metadata

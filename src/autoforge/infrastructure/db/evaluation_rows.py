@@ -1,17 +1,26 @@
-"""Cells as table rows and back; assertion results travel as their JSON dictionaries."""
+"""Evaluations and cells as table rows and back; assertion results travel as JSON dictionaries."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Row
 
+from autoforge.application.evaluation.run_ports import StoredEvaluation, comparison_from_dict
 from autoforge.domain.evaluation.assertions import AssertionResult
-from autoforge.domain.evaluation.run import Cell, CellKey, EvaluationPlan
+from autoforge.domain.evaluation.run import Arm, Cell, CellKey, EvaluationKind, EvaluationPlan
+from autoforge.domain.evaluation.run_metrics import ArmSummary
 
-__all__ = ["assertion_from_dict", "aware", "cell_from_row", "cell_row"]
+__all__ = [
+    "assertion_from_dict",
+    "aware",
+    "cell_from_row",
+    "cell_row",
+    "evaluation_row",
+    "stored_evaluation",
+]
 
 
 def cell_row(plan: EvaluationPlan, cell: Cell) -> dict[str, Any]:
@@ -74,3 +83,49 @@ def assertion_from_dict(data: Mapping[str, Any]) -> AssertionResult:
 def aware(value: datetime) -> datetime:
     # SQLite hands back naive datetimes; every stored time is UTC.
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def evaluation_row(plan: EvaluationPlan, job_id: str) -> dict[str, Any]:
+    return {
+        "evaluation_id": plan.evaluation_id,
+        "tenant_id": plan.tenant_id,
+        "owner_id": plan.owner_id,
+        "job_id": job_id,
+        "kind": plan.kind.value,
+        "dataset_id": plan.dataset_id,
+        "dataset_revision": plan.dataset_revision,
+        "case_count": plan.case_count,
+        "repeats": plan.repeats,
+        "concurrency": plan.concurrency,
+        "grader_model": plan.grader_model,
+        "alpha": plan.alpha,
+        "created_at": plan.created_at,
+    }
+
+
+def stored_evaluation(row: Row[Any], arm_rows: Sequence[Row[Any]]) -> StoredEvaluation:
+    plan = EvaluationPlan(
+        evaluation_id=row.evaluation_id,
+        tenant_id=row.tenant_id,
+        owner_id=row.owner_id,
+        kind=EvaluationKind(row.kind),
+        dataset_id=row.dataset_id,
+        dataset_revision=row.dataset_revision,
+        case_count=row.case_count,
+        arms=tuple(Arm(arm.prompt_id, arm.version, arm.model) for arm in arm_rows),
+        repeats=row.repeats,
+        concurrency=row.concurrency,
+        grader_model=row.grader_model,
+        alpha=row.alpha,
+        created_at=aware(row.created_at),
+    )
+    summaries = None
+    if arm_rows and all(arm.summary is not None for arm in arm_rows):
+        summaries = tuple(ArmSummary.from_dict(arm.summary) for arm in arm_rows)
+    return StoredEvaluation(
+        plan=plan,
+        job_id=row.job_id,
+        summaries=summaries,
+        comparison=None if row.comparison is None else comparison_from_dict(row.comparison),
+        completed_at=None if row.completed_at is None else aware(row.completed_at),
+    )

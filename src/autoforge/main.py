@@ -34,6 +34,7 @@ from autoforge.infrastructure.rendering import JinjaTemplateRenderer
 from autoforge.infrastructure.settings import Settings
 from autoforge.infrastructure.templates import load_builtin_templates
 from autoforge.middleware.auth import ClerkAuthenticator, LocalAuthenticator
+from autoforge.middleware.guards import LOOPBACK_HOSTS, RequestGuardMiddleware
 from autoforge.middleware.request_context import RequestContextMiddleware
 from autoforge.middleware.security_headers import SecurityHeadersMiddleware
 from autoforge.monitoring import DependencyCheck, build_monitoring_router
@@ -103,6 +104,7 @@ def build_container(
             store=SqlUserTemplateStore(database),
             prompts=prompt_service,
             uow_factory=uow_factory,
+            max_chars=settings.max_prompt_chars,
         ),
         importer=PromptImporter(uow_factory=uow_factory, policy=policy),
         gateway=gateway,
@@ -217,5 +219,11 @@ def create_app(settings: Settings | None = None, *, gateway: LLMGateway | None =
         )
     )
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(
+        RequestGuardMiddleware,
+        max_body_bytes=settings.max_request_bytes,
+        # Local mode trusts whoever reaches the port, so the Host must name this machine.
+        allowed_hosts=LOOPBACK_HOSTS if settings.auth_mode == "local" else None,
+    )
     app.add_middleware(RequestContextMiddleware, observer=metrics)
     return app

@@ -19,7 +19,7 @@ from autoforge.application.prompt.handlers import PromptPolicy, PromptService
 from autoforge.domain.evaluation.run_events import EvaluationCompleted
 from autoforge.domain.events import EventMetadata
 from autoforge.domain.identity.model import Actor
-from autoforge.domain.prompt.errors import VersionConflictError
+from autoforge.domain.prompt.errors import PromptQuotaExceededError, VersionConflictError
 from autoforge.domain.prompt.model import PromptLimits
 from autoforge.infrastructure.db.engine import Database
 from autoforge.infrastructure.db.event_store import EventStore
@@ -184,5 +184,49 @@ async def test_two_transactions_racing_on_one_stream_cannot_both_append(
             store = EventStore(connection)
             history = await store.load(tenant_id="t1", stream_id=prompt.prompt_id)
         assert [e.event.to_payload().get("content") for e in history][-1] == "mine"
+    finally:
+        await db.dispose()
+
+
+async def test_concurrent_creates_never_exceed_the_quota_on_postgresql(postgres_url: str) -> None:
+    import asyncio
+
+    db = Database.connect(postgres_url)
+    await upgrade_to_head(db)
+    service = PromptService(policy=PromptPolicy(limits=PromptLimits(), prompt_quota_per_user=5))
+    carol = Actor(tenant_id="quota", user_id="carol")
+    try:
+        results = await asyncio.gather(
+            *(
+                service.create(SqlUnitOfWork(db, carol), carol, CreatePrompt(f"t{i}", "c"))
+                for i in range(20)
+            ),
+            return_exceptions=True,
+        )
+        created = [r for r in results if not isinstance(r, BaseException)]
+        refused = [r for r in results if isinstance(r, PromptQuotaExceededError)]
+        assert (len(created), len(refused)) == (5, 15)
+    finally:
+        await db.dispose()
+
+
+async def test_writers_that_name_no_revision_all_land_on_postgresql(postgres_url: str) -> None:
+    import asyncio
+
+    db = Database.connect(postgres_url)
+    await upgrade_to_head(db)
+    try:
+        prompt = await SERVICE.create(SqlUnitOfWork(db, ALICE), ALICE, CreatePrompt("t", "v0"))
+        await asyncio.gather(
+            *(
+                SERVICE.update(
+                    SqlUnitOfWork(db, ALICE), UpdatePrompt(prompt.prompt_id, content=f"v{i}")
+                )
+                for i in range(1, 9)
+            )
+        )
+        async with db.reader.connect() as connection:
+            history = await EventStore(connection).load(tenant_id="t1", stream_id=prompt.prompt_id)
+        assert len(history) == 2 + 8
     finally:
         await db.dispose()

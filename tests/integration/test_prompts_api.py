@@ -218,3 +218,29 @@ async def test_size_limit_is_configurable_and_large_real_prompts_fit(
     assert big.status_code == 201
     assert (too_big.status_code, too_big.json()["code"]) == (422, "PROMPT_TOO_LARGE")
     assert too_big.json()["limit"] == 150_000
+
+
+async def test_hostile_numbers_headers_and_bodies_are_clean_4xx(api: httpx.AsyncClient) -> None:
+    prompt = await create(api)
+    url = f"{PROMPTS}/{prompt['prompt_id']}"
+
+    huge_page = await api.get(PROMPTS, params={"page": 2**70})
+    huge_version = await api.get(f"{url}/versions/{2**63}")
+    superscript = await api.patch(
+        url, json={"title": "x"}, headers={"If-Match": '"²"'.encode("latin-1")}
+    )
+    many_tags = await api.get(PROMPTS, params=[("tag", f"t{i}") for i in range(1000)])
+    nul = await api.post(PROMPTS, json={"title": "a\x00b", "content": "x"})
+    nul_search = await api.get(PROMPTS, params={"q": "a\x00"})
+    too_big = await api.post(
+        PROMPTS,
+        content=b"{" + b" " * (11 * 1024 * 1024) + b"}",
+        headers={"content-type": "application/json"},
+    )
+    foreign_host = await api.get(PROMPTS, headers={"Host": "attacker.example"})
+
+    assert [r.status_code for r in (huge_page, huge_version, many_tags, nul)] == [422] * 4
+    assert (superscript.status_code, superscript.json()["code"]) == (422, "INVALID_IF_MATCH")
+    assert nul_search.status_code == 200
+    assert (too_big.status_code, too_big.json()["code"]) == (413, "PAYLOAD_TOO_LARGE")
+    assert (foreign_host.status_code, foreign_host.json()["code"]) == (421, "MISDIRECTED_REQUEST")

@@ -58,17 +58,17 @@ _API_KEYS = re.compile(
 )
 # key=value or key: value where the key names a secret; the value may carry an auth scheme.
 _SECRET_ASSIGNMENT = re.compile(
-    r"(?i)(?P<key>\b[A-Za-z0-9_.-]*?(?:password|passwd|pwd|passphrase|secret|token|"
+    r"(?i)(?P<key>\b[A-Za-z0-9_.-]{0,40}?(?:password|passwd|pwd|passphrase|secret|token|"
     r"api[_-]?key|access[_-]?key|private[_-]?key|authorization|auth|cookie|credentials?))"
     r"(?P<sep>[\"']?\s*[=:]\s*[\"']?)"
     r"(?P<value>(?:(?:bearer|basic|token)\s+)?[^\s\"'&,;]+)"
 )
 # Any key=value whose value looks like a long random hex or base64 string.
 _OPAQUE_ASSIGNMENT = re.compile(
-    r"(?P<key>\b[A-Za-z][A-Za-z0-9_.-]*)(?P<sep>[\"']?\s*[=:]\s*[\"']?)"
+    r"(?P<key>\b[A-Za-z][A-Za-z0-9_.-]{0,63})(?P<sep>[\"']?\s*[=:]\s*[\"']?)"
     r"(?P<value>[A-Za-z0-9+/_-]{32,}={0,2})(?![A-Za-z0-9+/=_-])"
 )
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _CARD = re.compile(rf"{_START}{_D}(?:[ 　]?{_DASH}?[ 　]?{_D}){{12,18}}{_END}")
 _PHONE_INTERNATIONAL = re.compile(
     rf"(?<![0-9A-Za-z_０-９])[+＋]{_D}{{1,3}}(?:{_SEP}?\(?{_D}{{1,4}}\)?){{2,5}}{_END}"
@@ -141,8 +141,15 @@ def is_secret_key(key: str) -> bool:
     return len(words) >= 2 and (words[-2], words[-1]) in _TRAILING_SECRET_PAIRS
 
 
+# A log line carries no more of one text than this; a longer one (a pasted prompt, a
+# hostile URL) is cut before redaction so neither the scan nor the line grows without bound.
+LOG_TEXT_LIMIT = 8_192
+
+
 def _redact(value: Any, *, stringify_unknown: bool) -> Any:
     if isinstance(value, str):
+        if stringify_unknown and len(value) > LOG_TEXT_LIMIT:  # the log flavour
+            value = f"{value[:LOG_TEXT_LIMIT]}…[{len(value) - LOG_TEXT_LIMIT} more characters]"
         return redact_text(value)
     if value is None or isinstance(value, bool | int | float):
         return value

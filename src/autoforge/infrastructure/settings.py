@@ -66,6 +66,7 @@ class Settings(BaseSettings):
     openai_compatible_embedding_models: list[str] = Field(default_factory=list)
 
     max_prompt_chars: int = 200_000
+    max_request_bytes: int = 10 * 1024 * 1024
     prompt_quota_per_user: int = 10_000
     log_json: bool = True
     log_level: str = "INFO"

@@ -113,7 +113,7 @@ class RequestContextMiddleware:
         log_method(
             "http_request",
             method=method,
-            route=template or scope["path"],
+            route=template or scope["path"][:256],
             status=status,
             duration_ms=round(duration_s * 1000, 3),
             client_ip=client[0] if client else None,

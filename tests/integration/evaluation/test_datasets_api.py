@@ -108,6 +108,22 @@ async def test_concurrent_writers_on_one_revision_get_one_success(api: httpx.Asy
     assert (await api.get(url)).json()["revision"] == 2
 
 
+async def test_writers_that_name_no_revision_all_land(api: httpx.AsyncClient) -> None:
+    dataset = await create(api)
+    url = f"{DATASETS}/{dataset['dataset_id']}"
+
+    responses = await asyncio.gather(
+        *(
+            api.post(f"{url}/test-cases", json={"test_cases": [{"vars": {"q": f"c{i}"}}]})
+            for i in range(8)
+        )
+    )
+
+    assert sorted(r.status_code for r in responses) == [201] * 8
+    cases = (await api.get(url)).json()["test_cases"]
+    assert sorted(c["vars"]["q"] for c in cases if "q" in c["vars"]) == [f"c{i}" for i in range(8)]
+
+
 async def test_adding_test_cases_appends_them_and_bumps_the_revision(
     api: httpx.AsyncClient,
 ) -> None:

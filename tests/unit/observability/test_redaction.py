@@ -254,3 +254,22 @@ def test_redaction_is_idempotent() -> None:
     once = redact_text(text)
 
     assert redact_text(once) == once
+
+
+@pytest.mark.parametrize("text", ["a-" * 5000, "a." * 5000, "1-" * 5000, "token." * 2000])
+def test_redaction_stays_linear_on_hostile_text(text: str) -> None:
+    import time
+
+    started = time.perf_counter()
+    redact_text(text)
+
+    assert time.perf_counter() - started < 2.0
+
+
+def test_log_values_are_cut_to_a_bounded_length() -> None:
+    from autoforge.infrastructure.redaction import LOG_TEXT_LIMIT, redact_for_log
+
+    logged = redact_for_log({"path": "/" + "x" * 100_000})
+
+    assert len(logged["path"]) < LOG_TEXT_LIMIT + 100
+    assert logged["path"].endswith("more characters]")

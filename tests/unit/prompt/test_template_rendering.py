@@ -16,7 +16,7 @@ from autoforge.domain.prompt.rendering import (
     TemplateRenderError,
     TemplateSyntaxError,
 )
-from autoforge.infrastructure.rendering import JinjaTemplateRenderer
+from autoforge.infrastructure.rendering import JinjaTemplateRenderer, RenderLimits
 from autoforge.infrastructure.rendering.plain import render_plain
 from tests.conftest import shared_data
 
@@ -62,7 +62,7 @@ def test_plain_substitutions_use_the_fast_path_and_report_missing_and_unused(
 
     result = renderer.render(content, values)
 
-    assert render_plain(content, values) == result
+    assert render_plain(content, values, max_output_chars=1_000_000) == result
     assert result.text == "Translate hello into Japanese, tone {{ tone }}; again hello."
     assert result.missing == ("tone",)
     assert result.unused == ("extra",)
@@ -89,7 +89,7 @@ def test_japanese_variable_names_are_substituted(renderer: JinjaTemplateRenderer
     ],
 )
 def test_anything_beyond_plain_substitution_leaves_the_fast_path(content: str) -> None:
-    assert render_plain(content, {"a": "1"}) is None
+    assert render_plain(content, {"a": "1"}, max_output_chars=1_000_000) is None
 
 
 def test_conditions_loops_filters_and_assignments_render(renderer: JinjaTemplateRenderer) -> None:
@@ -212,3 +212,13 @@ def test_concurrent_logic_renders_each_get_their_own_result(
         texts = list(pool.map(lambda n: renderer.render(template, {"n": str(n)}).text, range(40)))
 
     assert texts == ["".join(str(i) for i in range(n)) for n in range(40)]
+
+
+def test_plain_substitution_refuses_output_past_the_limit_before_building_it() -> None:
+    renderer = JinjaTemplateRenderer(limits=RenderLimits(max_output_chars=10_000))
+
+    with pytest.raises(TemplateRenderError) as refused:
+        renderer.render("{{a}}" * 1_000, {"a": "x" * 1_000_000})
+
+    assert refused.value.extra["reason"] == "output_limit"
+    renderer.close()

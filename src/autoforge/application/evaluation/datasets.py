@@ -27,6 +27,7 @@ from autoforge.application.evaluation.promptfoo import (
     read_promptfoo_config,
 )
 from autoforge.application.prompt.views import Page
+from autoforge.application.retry import retry_unless_pinned
 from autoforge.domain.evaluation.assertions import JsonSchemaValidator
 from autoforge.domain.evaluation.dataset import (
     MAX_TEST_CASES,
@@ -108,29 +109,41 @@ class DatasetService:
 
     async def update(self, actor: Actor, command: UpdateDataset) -> Dataset:
         cases = None if command.test_cases is None else self._build(command.test_cases)
-        current = await self._repository.get(actor.tenant_id, command.dataset_id)
-        _check_revision(command.dataset_id, command.expected_revision, current.revision)
-        revised = current.revised(
-            at=_now(),
-            name=command.name,
-            description=command.description,
-            tags=command.tags,
-            test_cases=cases,
-        )
-        await self._repository.save(revised, replace_cases=cases is not None)
-        return revised
+
+        async def attempt() -> Dataset:
+            current = await self._repository.get(actor.tenant_id, command.dataset_id)
+            _check_revision(command.dataset_id, command.expected_revision, current.revision)
+            revised = current.revised(
+                at=_now(),
+                name=command.name,
+                description=command.description,
+                tags=command.tags,
+                test_cases=cases,
+            )
+            await self._repository.save(revised, replace_cases=cases is not None)
+            return revised
+
+        return await retry_unless_pinned(attempt, expected_revision=command.expected_revision)
 
     async def add_test_cases(self, actor: Actor, command: AddTestCases) -> AddedTestCases:
         cases = self._build(command.test_cases)
-        current = await self._repository.summary(actor.tenant_id, command.dataset_id)
-        _check_revision(command.dataset_id, command.expected_revision, current.revision)
-        total = current.test_case_count + len(cases)
-        if total > MAX_TEST_CASES:
-            raise DatasetTooLargeError(count=total, limit=MAX_TEST_CASES)
-        revision = await self._repository.append(
-            actor.tenant_id, command.dataset_id, cases, base_revision=current.revision, at=_now()
-        )
-        return AddedTestCases(revision=revision, test_cases=cases)
+
+        async def attempt() -> AddedTestCases:
+            current = await self._repository.summary(actor.tenant_id, command.dataset_id)
+            _check_revision(command.dataset_id, command.expected_revision, current.revision)
+            total = current.test_case_count + len(cases)
+            if total > MAX_TEST_CASES:
+                raise DatasetTooLargeError(count=total, limit=MAX_TEST_CASES)
+            revision = await self._repository.append(
+                actor.tenant_id,
+                command.dataset_id,
+                cases,
+                base_revision=current.revision,
+                at=_now(),
+            )
+            return AddedTestCases(revision=revision, test_cases=cases)
+
+        return await retry_unless_pinned(attempt, expected_revision=command.expected_revision)
 
     async def delete(
         self, actor: Actor, dataset_id: str, *, expected_revision: int | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from autoforge.application.ports import UnitOfWork
@@ -13,6 +14,7 @@ from autoforge.application.prompt.commands import (
     RestorePrompt,
     UpdatePrompt,
 )
+from autoforge.application.retry import retry_unless_pinned
 from autoforge.domain.identity.model import Actor
 from autoforge.domain.prompt.errors import PromptQuotaExceededError, VersionConflictError
 from autoforge.domain.prompt.model import Prompt, PromptLimits
@@ -59,9 +61,7 @@ class PromptService:
         return prompt
 
     async def update(self, uow: UnitOfWork, command: UpdatePrompt) -> Prompt:
-        async with uow:
-            prompt = await uow.prompts.get(command.prompt_id)
-            _check_revision(prompt, command.expected_revision)
+        def change(prompt: Prompt) -> None:
             prompt.update_metadata(
                 title=command.title, description=command.description, tags=command.tags
             )
@@ -69,29 +69,47 @@ class PromptService:
                 prompt.commit_content(
                     command.content, message=command.message, limits=self._policy.limits
                 )
-            await uow.commit()
-        return prompt
+
+        return await self._change(uow, command.prompt_id, command.expected_revision, change)
 
     async def archive(self, uow: UnitOfWork, command: ArchivePrompt) -> Prompt:
-        async with uow:
-            prompt = await uow.prompts.get(command.prompt_id)
-            _check_revision(prompt, command.expected_revision)
-            prompt.archive()
-            await uow.commit()
-        return prompt
+        return await self._change(
+            uow, command.prompt_id, command.expected_revision, lambda prompt: prompt.archive()
+        )
 
     async def restore(self, uow: UnitOfWork, command: RestorePrompt) -> Prompt:
-        async with uow:
-            prompt = await uow.prompts.get(command.prompt_id)
-            _check_revision(prompt, command.expected_revision)
-            prompt.restore()
-            await uow.commit()
-        return prompt
+        return await self._change(
+            uow, command.prompt_id, command.expected_revision, lambda prompt: prompt.restore()
+        )
 
     async def move_label(self, uow: UnitOfWork, command: MoveLabel) -> Prompt:
-        async with uow:
-            prompt = await uow.prompts.get(command.prompt_id)
-            _check_revision(prompt, command.expected_revision)
-            prompt.move_label(command.label, version=command.version)
-            await uow.commit()
-        return prompt
+        return await self._change(
+            uow,
+            command.prompt_id,
+            command.expected_revision,
+            lambda prompt: prompt.move_label(command.label, version=command.version),
+        )
+
+    async def _change(
+        self,
+        uow: UnitOfWork,
+        prompt_id: str,
+        expected_revision: int | None,
+        change: Callable[[Prompt], object],
+    ) -> Prompt:
+        """Load, change and commit one prompt.
+
+        A writer that named the revision it read gets the conflict. One that did not
+        ("whatever is there now") has nothing to lose by retrying on the newer state, so
+        a concurrent commit makes it reload and apply its change again.
+        """
+
+        async def attempt() -> Prompt:
+            async with uow:
+                prompt = await uow.prompts.get(prompt_id)
+                _check_revision(prompt, expected_revision)
+                change(prompt)
+                await uow.commit()
+            return prompt
+
+        return await retry_unless_pinned(attempt, expected_revision=expected_revision)

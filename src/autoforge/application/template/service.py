@@ -39,7 +39,9 @@ class TemplateService:
         store: UserTemplateStore,
         prompts: PromptService,
         uow_factory: UnitOfWorkFactory,
+        max_chars: int,
     ) -> None:
+        self._max_chars = max_chars
         self._builtin = tuple(builtin)
         self._store = store
         self._prompts = prompts
@@ -92,7 +94,7 @@ class TemplateService:
     ) -> tuple[Prompt, tuple[str, ...]]:
         """Fill a template into a new prompt; returns the prompt and the unused values."""
         template = await self.get(actor, template_id)
-        filled = instantiate(template, values)
+        filled = instantiate(template, values, max_chars=self._max_chars)
         command = CreatePrompt(
             title=title or template.name,
             content=filled.text,

@@ -236,11 +236,14 @@ def _describe_problems(
     return ("テンプレートが正しくありません。" if ja else "Invalid template: ") + "; ".join(parts)
 
 
-def instantiate(template: Template, values: Mapping[str, str]) -> Instantiation:
+def instantiate(
+    template: Template, values: Mapping[str, str], *, max_chars: int = 200_000
+) -> Instantiation:
     """Fill every placeholder, using defaults (or nothing) for omitted optional parameters.
 
     A required parameter given only whitespace counts as missing: it would produce a
-    prompt with a hole in it.
+    prompt with a hole in it. The size of the result is computed before it is built, so
+    a large value repeated by many placeholders is refused without being copied.
     """
     missing = [
         p.name for p in template.parameters if p.required and not values.get(p.name, "").strip()
@@ -249,6 +252,17 @@ def instantiate(template: Template, values: Mapping[str, str]) -> Instantiation:
         raise MissingTemplateParametersError(template_id=template.id, missing=missing)
 
     filled = {p.name: _value_for(p, values) for p in template.parameters}
+    size = len(template.content) + sum(
+        len(filled.get(m.group(1), m.group(0))) - len(m.group(0))
+        for m in _PLACEHOLDER_RE.finditer(template.content)
+    )
+    if size > max_chars:
+        raise InvalidInputError(
+            f"The filled template would have {size:,} characters; the limit is {max_chars:,}.",
+            f"展開後のテンプレートは {size:,} 文字になります。上限は {max_chars:,} 文字です。",
+            code="PROMPT_TOO_LARGE",
+            extra={"length": size, "limit": max_chars},
+        )
     text = _PLACEHOLDER_RE.sub(lambda m: filled.get(m.group(1), m.group(0)), template.content)
     declared = {p.name for p in template.parameters}
     return Instantiation(text=text, unused=tuple(sorted(set(values) - declared)))

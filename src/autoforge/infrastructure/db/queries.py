@@ -66,8 +66,9 @@ def _filters(tenant_id: str, query: PromptFilter) -> list[ColumnElement[bool]]:
             prompt_tags.c.tenant_id == tenant_id, prompt_tags.c.tag == tag.strip().lower()
         )
         conditions.append(prompts.c.prompt_id.in_(tagged))
-    if query.text and query.text.strip():
-        for term in search_key(query.text).split():
+    text = (query.text or "").replace("\x00", "")  # no database stores or matches NUL
+    if text.strip():
+        for term in search_key(text).split():
             conditions.append(prompts.c.search_text.like(f"%{_escape_like(term)}%", escape="\\"))
     return conditions
 

@@ -6,7 +6,7 @@ from dataclasses import asdict
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from autoforge.application.llm.records import RunRecord
@@ -52,6 +52,13 @@ class SqlPromptRepository:
         return result.scalar_one_or_none()
 
     async def count_owned_by(self, owner_id: str) -> int:
+        """Count under a lock held to the end of the transaction, so two concurrent creates
+        cannot both see room for one more (SQLite's single writer already serialises them)."""
+        if self._connection.dialect.name == "postgresql":
+            key = f"prompt-quota:{self._actor.tenant_id}:{owner_id}"
+            await self._connection.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key}
+            )
         result = await self._connection.execute(
             select(func.count())
             .select_from(prompts)

@@ -44,6 +44,7 @@ __all__ = [
     "Newline",
     "PromptSandboxEnvironment",
     "RenderLimits",
+    "output_limit",
 ]
 
 COMMENT_START = "{##"
@@ -155,7 +156,7 @@ class PromptSandboxEnvironment(ImmutableSandboxedEnvironment):
             return
         size = _sequence_result_size(operator, left, right)
         if size > self.limits.max_output_chars:
-            raise _output_limit(self.limits.max_output_chars)
+            raise output_limit(self.limits.max_output_chars)
 
     def _bounded_range(self, *args: int) -> range:
         numbers = range(*args)
@@ -235,7 +236,7 @@ def _operation_limit() -> LimitExceededError:
     )
 
 
-def _output_limit(limit: int) -> LimitExceededError:
+def output_limit(limit: int) -> LimitExceededError:
     return LimitExceededError(
         "output_limit",
         f"The rendered text would exceed {limit:,} characters.",

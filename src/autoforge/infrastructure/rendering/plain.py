@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from autoforge.domain.prompt.rendering import RenderResult
 from autoforge.domain.prompt.variables import is_variable_name
-from autoforge.infrastructure.rendering.environment import COMMENT_START
+from autoforge.infrastructure.rendering.environment import COMMENT_START, output_limit
 
 __all__ = ["render_plain"]
 
@@ -25,12 +25,19 @@ _TOKEN = re.compile(r"\{\{(?:\s*(?P<name>[^\W\d]\w*)\s*\}\})?|\{%|" + re.escape(
 _SPECIAL_NAMES = frozenset({"self"})
 
 
-def render_plain(content: str, values: Mapping[str, str]) -> RenderResult | None:
-    """Render ``content`` if it needs no template engine; None when it does."""
+def render_plain(
+    content: str, values: Mapping[str, str], *, max_output_chars: int
+) -> RenderResult | None:
+    """Render ``content`` if it needs no template engine; None when it does.
+
+    The output is measured while it is assembled, so a value repeated by many
+    placeholders is refused before it is copied, not after.
+    """
     pieces: list[str] = []
     missing: dict[str, None] = {}
     used: set[str] = set()
     position = 0
+    size = 0
     for token in _TOKEN.finditer(content):
         name = token.group("name")
         if name is None or not is_variable_name(name) or name in _SPECIAL_NAMES:
@@ -43,6 +50,9 @@ def render_plain(content: str, values: Mapping[str, str]) -> RenderResult | None
         else:
             pieces.append(token.group(0))
             missing.setdefault(name, None)
+        size += len(pieces[-2]) + len(pieces[-1])
+        if size > max_output_chars:
+            raise output_limit(max_output_chars)
         position = token.end()
 
     if not pieces:

@@ -17,6 +17,7 @@ from autoforge.domain.prompt.rendering import (
 )
 from autoforge.infrastructure.rendering.checks import check_template, names_in_order
 from autoforge.infrastructure.rendering.environment import (
+    LimitExceededError,
     Newline,
     PromptSandboxEnvironment,
     RenderLimits,
@@ -52,7 +53,12 @@ class JinjaTemplateRenderer:
         self._runner.close()
 
     def render(self, content: str, values: Mapping[str, str]) -> RenderResult:
-        plain = render_plain(content, values)
+        try:
+            plain = render_plain(content, values, max_output_chars=self._limits.max_output_chars)
+        except LimitExceededError as error:
+            raise TemplateRenderError(
+                error.detail_en, error.detail_ja, reason="output_limit"
+            ) from None
         if plain is not None:
             return plain
 

@@ -117,7 +117,7 @@ async def list_datasets(
     q: Annotated[
         str | None, Query(max_length=500, description="Text in name or description")
     ] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> DatasetPageOut:
     result = await evaluation.datasets.search(

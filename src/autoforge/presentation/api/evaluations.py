@@ -87,7 +87,7 @@ async def list_cells(
     actor: CurrentActor,
     arm: Annotated[int | None, Query(ge=0)] = None,
     cell_status: Annotated[CellStatus | None, Query(alias="status")] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> CellPageOut:
     query = CellFilter(arm=arm, status=cell_status, page=page, page_size=page_size)

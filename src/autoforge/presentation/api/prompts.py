@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import asdict
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Path, Query, Response, status
 
 from autoforge.application.llm.runs import render_version, resolve_version
 from autoforge.application.prompt.commands import (
@@ -53,7 +53,7 @@ def expected_revision(if_match: str | None, body_value: int | None) -> int | Non
     if if_match is None or if_match.strip() == "*":
         return None
     raw = if_match.strip().removeprefix("W/").strip('"')
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
         raise InvalidInputError(
             'If-Match must be an ETag returned by this API, such as "3".',
             'If-Match にはこの API が返した ETag（例: "3"）を指定してください。',
@@ -91,9 +91,11 @@ async def list_prompts(
     services: Services,
     actor: CurrentActor,
     q: Annotated[str | None, Query(max_length=500, description="Text in title or content")] = None,
-    tag: Annotated[list[str] | None, Query(description="Only prompts with every tag")] = None,
+    tag: Annotated[
+        list[str] | None, Query(max_length=20, description="Only prompts with every tag")
+    ] = None,
     archived: Annotated[bool | None, Query(description="Omit to list only active ones")] = False,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> PromptPageOut:
     query = PromptFilter(
@@ -114,7 +116,7 @@ async def get_prompt(
     services: Services,
     actor: CurrentActor,
     response: Response,
-    version: Annotated[int | None, Query(ge=1)] = None,
+    version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
     label: Annotated[str | None, Query(max_length=50)] = None,
 ) -> PromptOut:
     out = await respond_with_prompt(services, actor, prompt_id, response)
@@ -192,7 +194,10 @@ async def list_versions(
 
 @router.get("/{prompt_id}/versions/{version}", response_model=VersionOut)
 async def get_version(
-    prompt_id: str, version: int, services: Services, actor: CurrentActor
+    prompt_id: str,
+    version: Annotated[int, Path(ge=1, le=1_000_000)],
+    services: Services,
+    actor: CurrentActor,
 ) -> VersionOut:
     return VersionOut(**asdict(await services.queries.version(actor.tenant_id, prompt_id, version)))
 
@@ -230,7 +235,7 @@ async def list_variables(
     prompt_id: str,
     services: Services,
     actor: CurrentActor,
-    version: Annotated[int | None, Query(ge=1)] = None,
+    version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
     label: Annotated[str | None, Query(max_length=50)] = None,
 ) -> VariablesOut:
     chosen = await resolve_version(
@@ -244,8 +249,8 @@ async def diff_versions(
     prompt_id: str,
     services: Services,
     actor: CurrentActor,
-    from_version: Annotated[int, Query(alias="from", ge=1)],
-    to_version: Annotated[int, Query(alias="to", ge=1)],
+    from_version: Annotated[int, Query(alias="from", ge=1, le=1_000_000)],
+    to_version: Annotated[int, Query(alias="to", ge=1, le=1_000_000)],
     mode: Literal["line", "char"] = "line",
 ) -> DiffOut:
     old = await services.queries.version(actor.tenant_id, prompt_id, from_version)

@@ -22,7 +22,9 @@ async def prompt_quality(
     request: Request,
     evaluation: Evaluation,
     actor: CurrentActor,
-    version: Annotated[int | None, Query(ge=1, description="Defaults to the latest")] = None,
+    version: Annotated[
+        int | None, Query(ge=1, le=1_000_000, description="Defaults to the latest")
+    ] = None,
 ) -> PromptQualityOut:
     """Scores 0–1 with reasons, computed without any model call; stored once per version."""
     quality = await evaluation.quality.quality(actor, prompt_id, version=version)

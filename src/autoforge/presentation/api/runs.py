@@ -40,8 +40,8 @@ async def list_runs(
     prompt_id: str,
     services: Services,
     actor: CurrentActor,
-    version: Annotated[int | None, Query(ge=1)] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> RunPageOut:
     result = await services.queries.runs(

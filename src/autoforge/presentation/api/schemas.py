@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = [
     "DiffOut",
@@ -27,8 +27,24 @@ __all__ = [
 ]
 
 
+def _without_nul(value: object) -> object:
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("text must not contain NUL characters")
+    if isinstance(value, list | tuple):
+        for item in value:
+            _without_nul(item)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _without_nul(key)
+            _without_nul(item)
+    return value
+
+
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_max_length=2_000_000)
+
+    # PostgreSQL text cannot hold NUL; refusing it here keeps both databases alike.
+    _no_nul = field_validator("*", mode="after")(_without_nul)
 
 
 class PromptCreateIn(_In):
@@ -45,17 +61,17 @@ class PromptUpdateIn(_In):
     content: str | None = None
     message: str = Field(default="", max_length=500)
     expected_revision: int | None = Field(
-        default=None, ge=0, description="The revision you last read (its ETag)."
+        default=None, ge=0, le=2**31, description="The revision you last read (its ETag)."
     )
 
 
 class RevisionIn(_In):
-    expected_revision: int | None = Field(default=None, ge=0)
+    expected_revision: int | None = Field(default=None, ge=0, le=2**31)
 
 
 class LabelIn(_In):
-    version: int = Field(ge=1)
-    expected_revision: int | None = Field(default=None, ge=0)
+    version: int = Field(ge=1, le=1_000_000)
+    expected_revision: int | None = Field(default=None, ge=0, le=2**31)
 
 
 class PromptSummaryOut(BaseModel):
@@ -104,8 +120,8 @@ class VariablesOut(BaseModel):
 
 class RenderIn(_In):
     variables: dict[str, str] = Field(default_factory=dict)
-    version: int | None = Field(default=None, ge=1)
-    label: str | None = None
+    version: int | None = Field(default=None, ge=1, le=1_000_000)
+    label: str | None = Field(default=None, max_length=50)
 
 
 class RenderOut(BaseModel):
@@ -130,8 +146,8 @@ class DiffOut(BaseModel):
 class RunIn(_In):
     variables: dict[str, str] = Field(default_factory=dict)
     model: str | None = Field(default=None, max_length=200)
-    version: int | None = Field(default=None, ge=1)
-    label: str | None = None
+    version: int | None = Field(default=None, ge=1, le=1_000_000)
+    label: str | None = Field(default=None, max_length=50)
     temperature: float | None = Field(default=None, ge=0, le=2)
     max_tokens: int | None = Field(default=None, ge=1, le=32_768)
 

@@ -78,8 +78,9 @@ async def test_expired_foreign_or_wrong_issuer_tokens_are_refused(
     expired = issuer.headers("alice", ttl_s=-60)
     foreign = TokenIssuer(issuer=issuer.issuer).headers("alice")
     wrong_issuer = {"Authorization": f"Bearer {issuer.token('alice', iss='https://evil.test')}"}
+    no_user = issuer.headers("  ")
 
-    for headers in (expired, foreign, wrong_issuer):
+    for headers in (expired, foreign, wrong_issuer, no_user):
         assert (await clerk_api.get(PROMPTS, headers=headers)).status_code == 401
 
 

@@ -99,6 +99,11 @@ class ClerkAuthenticator:
                 "The session token is invalid or expired.",
                 "セッショントークンが無効か、有効期限が切れています。",
             ) from error
+        if not str(claims.get("sub", "")).strip():
+            raise _unauthenticated(
+                "The session token names no user.",
+                "セッショントークンにユーザーが含まれていません。",
+            )
         azp = claims.get("azp")
         if self._authorized_parties and azp not in self._authorized_parties:
             raise _unauthenticated(

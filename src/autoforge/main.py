@@ -197,7 +197,7 @@ def create_app(settings: Settings | None = None, *, gateway: LLMGateway | None =
         gateway_for=container.gateway_for,
         default_model=settings.default_model,
     )
-    install_evaluation_runs(
+    evaluation_runs = install_evaluation_runs(
         app,
         database=database,
         queries=container.queries,
@@ -206,6 +206,8 @@ def create_app(settings: Settings | None = None, *, gateway: LLMGateway | None =
         default_model=settings.default_model,
         timeout_s=settings.llm_timeout_s,
     )
+    queue = metrics.job_queue_depth.labels("evaluation")
+    queue.set_function(lambda: evaluation_runs.jobs.waiting)
 
     async def readiness() -> bool:
         return await migrations_applied(database)

@@ -100,3 +100,9 @@ async def test_docs_page_and_its_assets_come_from_this_server(api: httpx.AsyncCl
     assert "/docs-assets/swagger-ui-bundle.js" in page.text
     assert script.status_code == 200
     assert len(script.content) > 100_000
+
+
+async def test_metrics_expose_the_job_queue_depth(api: httpx.AsyncClient) -> None:
+    metrics = (await api.get("/metrics")).text
+
+    assert 'autoforge_job_queue_depth{queue="evaluation"} 0.0' in metrics

@@ -48,6 +48,7 @@ class _Running:
     done: int
     total: int
     persisted_at: float = 0.0
+    started: bool = False
 
 
 def _now() -> datetime:
@@ -76,6 +77,11 @@ class InProcessJobRunner:
         self._recovered = False
         self._recovery_lock = asyncio.Lock()
         self._stopping = False
+
+    @property
+    def waiting(self) -> int:
+        """Jobs accepted but not yet started (the queue depth)."""
+        return sum(1 for running in self._jobs.values() if not running.started)
 
     def register(self, kind: str, handler: JobHandler) -> None:
         self._handlers[kind] = handler
@@ -137,6 +143,8 @@ class InProcessJobRunner:
         structlog.contextvars.bind_contextvars(job_id=job_id, job_kind=request.kind)
         try:
             async with self._slots:
+                if (running := self._jobs.get(job_id)) is not None:
+                    running.started = True
                 await self._store.mark_running(job_id, at=self._clock())
                 context = JobContext(request=request, report_progress=self._progress_of(job_id))
                 await self._handlers[request.kind](context)

@@ -95,10 +95,12 @@ async def test_jobs_past_the_running_limit_wait_queued_and_past_the_queue_are_re
         await runner.submit(request("j3"))
     await asyncio.sleep(0.01)
     waiting = await runner.status("t1", "j2")
+    depth_while_blocked = runner.waiting
     release.set()
     await runner.wait("j2")
 
     assert waiting.status is JobStatus.QUEUED
+    assert (depth_while_blocked, runner.waiting) == (1, 0)
     assert started == ["j1", "j2"]
     assert refused.value.extra["retry_after"] == 5
 

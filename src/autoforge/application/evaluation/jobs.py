@@ -86,6 +86,11 @@ JobHandler = Callable[[JobContext], Awaitable[None]]
 class JobRunner(Protocol):
     """Runs jobs somewhere; every read is scoped by tenant."""
 
+    @property
+    def waiting(self) -> int:
+        """Jobs accepted but not started yet: the queue depth."""
+        ...
+
     def register(self, kind: str, handler: JobHandler) -> None:
         """The handler that runs jobs of `kind`; register before the first submit."""
         ...

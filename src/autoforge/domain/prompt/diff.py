@@ -6,30 +6,29 @@ character diff. Joining the ``old_text`` of every operation gives back the old t
 joining every ``new_text`` gives the new one.
 
 The character diff works at single-character granularity, which is what Japanese needs: a
-sentence has no spaces, so a word diff would replace the whole sentence. difflib's
-"autojunk" heuristic is off because it treats frequent characters (in Japanese: の, は, 。)
-as noise and produces wrong matches. Without it, matching characters is roughly quadratic:
-measured here, two 20,000-character texts take 6 to 10 seconds, 2,000 take 0.1. So common
-leading and trailing text is trimmed first (most edits are local), and a remainder larger
-than ``direct_limit`` squared is aligned by lines, then sentences, then words, and only the
-changed pieces are compared character by character. A piece still too large after words
-becomes one ``replace``.
+sentence has no spaces, so a word diff would replace the whole sentence. Character
+alignment without a junk heuristic (which would treat frequent characters such as の, は,
+。 as noise) is roughly quadratic, so common leading and trailing text is trimmed first
+(most edits are local), and a remainder larger than ``direct_limit`` squared is aligned by
+lines, then sentences, then words, and only the changed pieces are compared character by
+character. A piece still too large after words becomes one ``replace``.
 
-Sequences of lines have their own worst case: many identical lines (blank lines, ``---``)
-make every line a candidate match for every other. Common leading and trailing lines are
-trimmed, and when the remaining candidate pairs still exceed ``_MAX_MATCH_PAIRS`` the
-junk heuristic is switched back on for that comparison: the result is still a correct
+Alignment itself (lines, pieces or characters) is done by ``diff_alignment``, which bounds
+its work with one budget shared by the whole diff: prompts reach 200,000 characters and
+difflib's matcher can take minutes on them (for instance when every other line changed).
+When the budget runs out, what is left unaligned becomes one ``replace``: still a correct
 diff, only a less minimal one.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
+
+from autoforge.domain.prompt.diff_alignment import AlignmentBudget, bounded_opcodes
+from autoforge.domain.prompt.diff_unified import unified_from_opcodes
 
 __all__ = [
     "CHARACTER_DIFF_DIRECT_LIMIT",
@@ -52,10 +51,6 @@ _TAGS: dict[str, OperationTag] = {
 # Character matching runs directly only while len(old) * len(new) stays within the square
 # of this; larger remainders are first aligned by coarser pieces.
 CHARACTER_DIFF_DIRECT_LIMIT = 2_000
-
-_MAX_MATCH_PAIRS = 1_000_000
-
-_Opcode = tuple[str, int, int, int, int]
 
 _SEGMENTERS: tuple[Callable[[str], list[str]], ...] = (
     lambda text: text.splitlines(keepends=True),
@@ -98,15 +93,14 @@ def line_diff(
     new_lines = new.splitlines(keepends=True)
     operations = _line_operations(old_lines, new_lines)
 
-    unified = "\n".join(
-        difflib.unified_diff(
-            old.splitlines(),
-            new.splitlines(),
-            fromfile=old_label,
-            tofile=new_label,
-            n=context,
-            lineterm="",
-        )
+    # The unified text compares lines without their endings, as difflib.unified_diff does.
+    old_bare, new_bare = old.splitlines(), new.splitlines()
+    unified = unified_from_opcodes(
+        old_bare,
+        new_bare,
+        bounded_opcodes(old_bare, new_bare, budget=AlignmentBudget()),
+        context=context,
+        labels=(old_label, new_label),
     )
     return LineDiff(
         operations=operations,
@@ -118,7 +112,8 @@ def line_diff(
 
 def char_diff(old: str, new: str, *, direct_limit: int = CHARACTER_DIFF_DIRECT_LIMIT) -> CharDiff:
     """Compare ``old`` and ``new`` character by character."""
-    operations = tuple(_merged(_char_operations(old, new, offset=(0, 0), limit=direct_limit)))
+    pieces = _char_operations(old, new, offset=(0, 0), limit=direct_limit, budget=AlignmentBudget())
+    operations = tuple(_merged(pieces))
     return CharDiff(
         operations=operations,
         chars_added=sum(len(op.new_text) for op in operations if op.tag != "equal"),
@@ -137,43 +132,18 @@ def _line_operations(old_lines: list[str], new_lines: list[str]) -> tuple[DiffOp
             old_text="".join(old_lines[i1:i2]),
             new_text="".join(new_lines[j1:j2]),
         )
-        for tag, i1, i2, j1, j2 in _sequence_opcodes(old_lines, new_lines)
+        for tag, i1, i2, j1, j2 in bounded_opcodes(old_lines, new_lines, budget=AlignmentBudget())
     )
-
-
-def _sequence_opcodes(old: Sequence[str], new: Sequence[str]) -> list[_Opcode]:
-    """difflib opcodes for two sequences of pieces, guarded against repetitive input."""
-    prefix = 0
-    while prefix < min(len(old), len(new)) and old[prefix] == new[prefix]:
-        prefix += 1
-    suffix = 0
-    while (
-        suffix < min(len(old), len(new)) - prefix
-        and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]
-    ):
-        suffix += 1
-
-    old_middle = old[prefix : len(old) - suffix]
-    new_middle = new[prefix : len(new) - suffix]
-    new_counts = Counter(new_middle)
-    candidate_pairs = sum(new_counts[piece] for piece in old_middle)
-    matcher = difflib.SequenceMatcher(
-        None, old_middle, new_middle, autojunk=candidate_pairs > _MAX_MATCH_PAIRS
-    )
-
-    opcodes: list[_Opcode] = [("equal", 0, prefix, 0, prefix)] if prefix else []
-    opcodes += [
-        (tag, i1 + prefix, i2 + prefix, j1 + prefix, j2 + prefix)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
-        if i1 != i2 or j1 != j2
-    ]
-    if suffix:
-        opcodes.append(("equal", len(old) - suffix, len(old), len(new) - suffix, len(new)))
-    return opcodes
 
 
 def _char_operations(
-    old: str, new: str, *, offset: tuple[int, int], limit: int, level: int = 0
+    old: str,
+    new: str,
+    *,
+    offset: tuple[int, int],
+    limit: int,
+    budget: AlignmentBudget,
+    level: int = 0,
 ) -> list[DiffOperation]:
     prefix = _common_prefix_length(old, new)
     suffix = _common_suffix_length(old[prefix:], new[prefix:])
@@ -183,10 +153,10 @@ def _char_operations(
 
     operations = [_equal(old[:prefix], offset)] if prefix else []
     if len(old_middle) * len(new_middle) <= limit * limit:
-        operations += _direct_char_operations(old_middle, new_middle, middle_offset)
+        operations += _direct_char_operations(old_middle, new_middle, middle_offset, budget)
     elif level < len(_SEGMENTERS):
         operations += _segmented_char_operations(
-            old_middle, new_middle, offset=middle_offset, limit=limit, level=level
+            old_middle, new_middle, offset=middle_offset, limit=limit, budget=budget, level=level
         )
     else:
         operations.append(_operation("replace", old_middle, new_middle, middle_offset))
@@ -196,28 +166,35 @@ def _char_operations(
     return operations
 
 
-def _direct_char_operations(old: str, new: str, offset: tuple[int, int]) -> list[DiffOperation]:
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+def _direct_char_operations(
+    old: str, new: str, offset: tuple[int, int], budget: AlignmentBudget
+) -> list[DiffOperation]:
     return [
         _operation(tag, old[i1:i2], new[j1:j2], (offset[0] + i1, offset[1] + j1))
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        for tag, i1, i2, j1, j2 in bounded_opcodes(old, new, budget=budget)
     ]
 
 
 def _segmented_char_operations(
-    old: str, new: str, *, offset: tuple[int, int], limit: int, level: int
+    old: str,
+    new: str,
+    *,
+    offset: tuple[int, int],
+    limit: int,
+    budget: AlignmentBudget,
+    level: int,
 ) -> list[DiffOperation]:
     segment = _SEGMENTERS[level]
     old_pieces, new_pieces = segment(old), segment(new)
 
     operations: list[DiffOperation] = []
     old_position, new_position = offset
-    for tag, i1, i2, j1, j2 in _sequence_opcodes(old_pieces, new_pieces):
+    for tag, i1, i2, j1, j2 in bounded_opcodes(old_pieces, new_pieces, budget=budget):
         old_text, new_text = "".join(old_pieces[i1:i2]), "".join(new_pieces[j1:j2])
         start = (old_position, new_position)
         if tag == "replace":
             operations += _char_operations(
-                old_text, new_text, offset=start, limit=limit, level=level + 1
+                old_text, new_text, offset=start, limit=limit, budget=budget, level=level + 1
             )
         else:
             operations.append(_operation(tag, old_text, new_text, start))
@@ -260,7 +237,7 @@ def _start(operation: DiffOperation) -> tuple[int, int]:
 
 
 def _tag(tag: str) -> OperationTag:
-    # difflib's opcodes are plain strings; this narrows them to the four we document.
+    # Opcode tags arrive as plain strings; this narrows them to the four we document.
     return _TAGS[tag]
 
 

@@ -14,18 +14,24 @@ from autoforge.application.evaluation.model_ports import (
     choose_embedding_model,
 )
 from autoforge.application.llm.ports import LLMGateway
+from autoforge.domain.errors import InvalidInputError
 from autoforge.domain.evaluation.assertions import (
     AssertionPorts,
     AssertionType,
     JsonSchemaValidator,
+    RegexEngine,
     TestResult,
     evaluate_test,
     evaluate_test_sync,
     validate_assertions,
 )
+from autoforge.domain.evaluation.assertions.values import nesting_exceeds
 from autoforge.domain.identity.model import Actor
 
-__all__ = ["AssertionCheckService", "CheckAssertions"]
+__all__ = ["MAX_OUTPUT_DEPTH", "AssertionCheckService", "CheckAssertions"]
+
+# The engine compares outputs recursively; a deeper one is refused rather than crashing.
+MAX_OUTPUT_DEPTH = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,14 +54,18 @@ class AssertionCheckService:
         gateway_for: Callable[[Actor], LLMGateway],
         grader_model: str,
         embedding_model: str | None = None,
+        regex_engine: RegexEngine | None = None,
     ) -> None:
+        """`regex_engine` runs `regex` assertions; the server's must have a time limit."""
         self._schema_validator = schema_validator
+        self._regex_engine = regex_engine
         self._gateway_for = gateway_for
         self._grader_model = grader_model
         self._embedding_model = embedding_model
 
     async def check(self, actor: Actor, command: CheckAssertions) -> TestResult:
         """Raise InvalidAssertionError for an assertion that cannot run; else score the output."""
+        _check_output_depth(command.output)
         parsed = validate_assertions(
             command.assertions, test="0", schema_validator=self._schema_validator
         )
@@ -82,7 +92,9 @@ class AssertionCheckService:
             threshold=command.threshold,
             cost=command.cost,
             latency_ms=command.latency_ms,
-            ports=AssertionPorts(schema_validator=self._schema_validator),
+            ports=AssertionPorts(
+                schema_validator=self._schema_validator, regex_engine=self._regex_engine
+            ),
         )
 
     def _model_ports(self, actor: Actor, *, embeddings: bool) -> AssertionPorts:
@@ -92,8 +104,18 @@ class AssertionCheckService:
         )
         return AssertionPorts(
             schema_validator=self._schema_validator,
+            regex_engine=self._regex_engine,
             grader=GatewayGrader(gateway, model=self._grader_model),
             embedder=None
             if embedding_model is None
             else GatewayEmbedder(gateway, model=embedding_model),
+        )
+
+
+def _check_output_depth(output: object) -> None:
+    if nesting_exceeds(output, MAX_OUTPUT_DEPTH):
+        raise InvalidInputError(
+            f"The output nests deeper than {MAX_OUTPUT_DEPTH} levels.",
+            f"出力の入れ子が {MAX_OUTPUT_DEPTH} 段を超えています。",
+            code="OUTPUT_TOO_DEEP",
         )

@@ -1,6 +1,7 @@
 """One cell of an evaluation: render the version with the case's values, call the model,
 score the output. Deterministic checks run in a worker thread (a backtracking regex must
-not stall the event loop); model-graded ones go through the gateway on the loop."""
+not stall the event loop); model-graded ones go through the gateway on the loop. A cell
+whose scoring breaks is an error cell: one test case never ends the whole run."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
+
+import structlog
 
 from autoforge.application.llm.ports import LLMGateway
 from autoforge.application.llm.runs import render_version
@@ -29,9 +32,12 @@ from autoforge.domain.evaluation.dataset import TestCase
 from autoforge.domain.evaluation.run import Arm, Cell, CellKey, error_cell
 from autoforge.domain.llm.model import ChatMessage, Completion, CompletionRequest, ModelInfo
 
-__all__ = ["CellExecutor", "CellWork", "LimitedGateway", "needs_model"]
+__all__ = ["SCORING_FAILED", "CellExecutor", "CellWork", "LimitedGateway", "needs_model"]
 
 _GRADED_NAMES: Final = frozenset(str(kind) for kind in MODEL_GRADED_TYPES)
+SCORING_FAILED: Final = "SCORING_FAILED"
+
+log = structlog.get_logger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +110,10 @@ class CellExecutor:
         except DomainError as error:
             return self._error(work, error, latency_ms=(time.perf_counter() - started) * 1000)
 
-        result = await self._score(completion, prompt=text, case=work.case)
+        try:
+            result = await self._score(completion, prompt=text, case=work.case)
+        except Exception as error:  # a bulkhead: this cell fails, never the whole run
+            return self._scoring_failed(work, completion, error)
         return Cell(
             key=work.key,
             test_case_id=work.case.test_case_id,
@@ -160,6 +169,29 @@ class CellExecutor:
         return score_test(
             _interleave(graded, plain_result.components, model_result.components),
             threshold=case.threshold,
+        )
+
+    def _scoring_failed(self, work: CellWork, completion: Completion, error: Exception) -> Cell:
+        # Each assertion's own failure is already an ERROR result; this is what slipped past.
+        log.warning(
+            "evaluation_cell_scoring_failed",
+            evaluation_id=self._evaluation_id,
+            test_case_id=work.case.test_case_id,
+            error_type=type(error).__name__,
+        )
+        return Cell(
+            key=work.key,
+            test_case_id=work.case.test_case_id,
+            output=completion.text,
+            passed=False,
+            score=0.0,
+            finished_at=self._clock(),
+            tokens_in=completion.tokens_in,
+            tokens_out=completion.tokens_out,
+            cost_usd=completion.cost_usd,
+            latency_ms=completion.latency_ms,
+            error_code=SCORING_FAILED,
+            error=f"The assertions could not be scored ({type(error).__name__}).",
         )
 
     def _error(self, work: CellWork, error: DomainError, *, latency_ms: float = 0.0) -> Cell:

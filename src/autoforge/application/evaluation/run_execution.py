@@ -37,7 +37,11 @@ from autoforge.application.evaluation.run_sink import CellSink, run_bounded
 from autoforge.application.llm.ports import LLMGateway
 from autoforge.application.prompt.rendering import TemplateRenderer
 from autoforge.application.prompt.views import PromptQueries, VersionView
-from autoforge.domain.evaluation.assertions import AssertionPorts, JsonSchemaValidator
+from autoforge.domain.evaluation.assertions import (
+    AssertionPorts,
+    JsonSchemaValidator,
+    RegexEngine,
+)
 from autoforge.domain.evaluation.dataset import Dataset
 from autoforge.domain.evaluation.run import Cell, CellKey, EvaluationKind, EvaluationPlan
 from autoforge.domain.evaluation.run_errors import DatasetChangedError
@@ -69,7 +73,9 @@ class EvaluationExecutor:
         default_grader: str,
         clock: Callable[[], datetime],
         timeout_s: float = 120.0,
+        regex_engine: RegexEngine | None = None,
     ) -> None:
+        """`regex_engine` runs `regex` assertions; the server's must have a time limit."""
         self._repository = repository
         self._datasets = datasets
         self._queries = queries
@@ -80,6 +86,7 @@ class EvaluationExecutor:
         self._default_grader = default_grader
         self._clock = clock
         self._timeout_s = timeout_s
+        self._regex_engine = regex_engine
 
     async def __call__(self, context: JobContext) -> None:
         request = context.request
@@ -161,10 +168,13 @@ class EvaluationExecutor:
     def _ports(self, gateway: LLMGateway, plan: EvaluationPlan, dataset: Dataset) -> AssertionPorts:
         graded = any(needs_model(raw) for case in dataset.test_cases for raw in case.assertions)
         if not graded:
-            return AssertionPorts(schema_validator=self._schema_validator)
+            return AssertionPorts(
+                schema_validator=self._schema_validator, regex_engine=self._regex_engine
+            )
         embedding_model = choose_embedding_model(gateway, None)
         return AssertionPorts(
             schema_validator=self._schema_validator,
+            regex_engine=self._regex_engine,
             grader=GatewayGrader(gateway, model=plan.grader_model or self._default_grader),
             embedder=None
             if embedding_model is None

@@ -6,6 +6,11 @@ those `jsonschema` checks itself (date, ipv4, ipv6, uuid, regex ...) and, writte
 to follow ajv-formats' "fast" rules, email, hostname, uri and date-time. Unlike Ajv's
 strict mode, unknown keywords are allowed. Remote `$ref`s are never fetched.
 
+A schema is user input run on the server: its patterns go through a time-limited
+RegexEngine (json_schema_safety), a `$ref` that leads nowhere or only to itself makes
+the schema invalid, and whatever else breaks during validation (a stack exhausted by
+nesting) is reported as InvalidJsonSchemaError, never as a crash.
+
 Schema text (an assertion value given as a string) is read as JSON, or else as YAML,
 as promptfoo reads it.
 """
@@ -22,8 +27,16 @@ from jsonschema import Draft7Validator, FormatChecker
 from jsonschema.exceptions import SchemaError, ValidationError
 from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
+from referencing.exceptions import Unresolvable
 
 from autoforge.domain.evaluation.assertions.errors import InvalidJsonSchemaError
+from autoforge.domain.evaluation.assertions.ports import RegexEngine
+from autoforge.infrastructure.evaluation.json_schema_safety import (
+    check_refs,
+    outline,
+    safe_validator_class,
+)
+from autoforge.infrastructure.evaluation.safe_regex import SafeRegexEngine
 
 __all__ = ["JsonSchemaAdapter"]
 
@@ -43,11 +56,24 @@ _DATE_TIME = re.compile(
 )
 
 _FORMATS: Final = FormatChecker()
+# Instances a schema is tried on when checked: a `$ref` loop at the root shows on any.
+_PROBES: Final[tuple[object, ...]] = (None, {}, [], "", 0)
 
 
 @_FORMATS.checks("email")
 def _is_email(instance: object) -> bool:
     return not isinstance(instance, str) or _EMAIL.fullmatch(instance) is not None
+
+
+@_FORMATS.checks("regex")
+def _is_regex(instance: object) -> bool:
+    if not isinstance(instance, str):
+        return True
+    try:
+        re.compile(instance)  # compiled, never run: no backtracking to bound
+    except (re.error, OverflowError, RecursionError):
+        return False
+    return True
 
 
 @_FORMATS.checks("hostname")
@@ -77,32 +103,75 @@ def _is_date_time(instance: object) -> bool:
 class JsonSchemaAdapter:
     """The JsonSchemaValidator port, on the `jsonschema` library."""
 
+    def __init__(self, *, regex_engine: RegexEngine | None = None) -> None:
+        self._regex = regex_engine or SafeRegexEngine()
+        self._classes: dict[type[Validator], type[Validator]] = {}
+
     def load_schema_text(self, text: str) -> object:
         try:
             return json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             pass
         try:
             return yaml.safe_load(text)
-        except yaml.YAMLError as error:
+        except (yaml.YAMLError, RecursionError) as error:
             raise InvalidJsonSchemaError(f"the schema is neither JSON nor YAML: {error}") from error
 
     def check_schema(self, schema: object) -> None:
         checked = _as_schema(schema)
         if isinstance(checked, bool):
             return
-        try:
-            _validator_class(checked).check_schema(checked)
-        except SchemaError as error:
-            raise InvalidJsonSchemaError(_describe(error)) from error
+        _check_meta(checked)
+        parts = outline(checked)
+        if parts.has_pattern_properties and parts.has_unevaluated_properties:
+            raise InvalidJsonSchemaError(
+                "patternProperties together with unevaluatedProperties is not supported"
+            )
+        for pattern in parts.patterns:
+            try:
+                self._regex.check(pattern)
+            except ValueError as error:
+                raise InvalidJsonSchemaError(f"pattern {pattern[:80]!r}: {error}") from error
+        check_refs(checked, parts.refs)
+        for probe in _PROBES:
+            self._errors(checked, probe)
 
     def validate(self, schema: object, instance: object) -> list[str]:
-        self.check_schema(schema)
         checked = _as_schema(schema)
-        validator = _validator_class(checked)(checked, format_checker=_FORMATS)
+        if not isinstance(checked, bool):
+            _check_meta(checked)
+        return [_describe(error) for error in self._errors(checked, instance)]
+
+    def _errors(self, schema: dict[str, Any] | bool, instance: object) -> list[ValidationError]:
+        """Every error, in path order; a broken or looping $ref is InvalidJsonSchemaError."""
+        validator = self._validator_class(schema)(schema, format_checker=_FORMATS)
         document: Any = instance  # any JSON value; the library's annotation is narrower
-        errors = sorted(validator.iter_errors(document), key=lambda e: [str(s) for s in e.path])
-        return [_describe(error) for error in errors]
+        try:
+            errors = list(validator.iter_errors(document))
+        except Unresolvable as error:  # also jsonschema's (deprecated) RefResolutionError
+            raise InvalidJsonSchemaError(f"unresolvable $ref: {error}") from error
+        except RecursionError as error:
+            raise InvalidJsonSchemaError(
+                "the schema refers to itself without end, or the JSON nests too deeply"
+            ) from error
+        return sorted(errors, key=lambda e: [str(s) for s in e.path])
+
+    def _validator_class(self, schema: dict[str, Any] | bool) -> type[Validator]:
+        base = _validator_class(schema)
+        if base not in self._classes:
+            self._classes[base] = safe_validator_class(base, self._regex)
+        return self._classes[base]
+
+
+def _check_meta(schema: dict[str, Any]) -> None:
+    try:
+        _validator_class(schema).check_schema(schema)
+    except SchemaError as error:
+        raise InvalidJsonSchemaError(_describe(error)) from error
+    except OverflowError as error:  # the meta-schema compiles a pattern like a{99999999999}
+        raise InvalidJsonSchemaError(f"a pattern in the schema is invalid: {error}") from error
+    except RecursionError as error:
+        raise InvalidJsonSchemaError("the schema nests too deeply") from error
 
 
 def _as_schema(schema: object) -> dict[str, Any] | bool:

@@ -26,6 +26,7 @@ from autoforge.infrastructure.db.engine import Database
 from autoforge.infrastructure.db.evaluation_runs import SqlEvaluationRepository
 from autoforge.infrastructure.db.job_store import SqlJobStore
 from autoforge.infrastructure.evaluation.json_schema import JsonSchemaAdapter
+from autoforge.infrastructure.evaluation.safe_regex import SafeRegexEngine
 from autoforge.infrastructure.evaluation.statistics import compare_paired
 from autoforge.infrastructure.jobs import InProcessJobRunner
 from autoforge.presentation.api import evaluations
@@ -66,6 +67,7 @@ def install_evaluation_runs(
             default_grader=default_model,
             clock=_now,
             timeout_s=timeout_s,
+            regex_engine=SafeRegexEngine(),
         ),
     )
     runs = EvaluationRuns(

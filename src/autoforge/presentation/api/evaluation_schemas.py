@@ -167,7 +167,7 @@ class AssertionCheckIn(_In):
     assertions: list[dict[str, Any]] = Field(
         max_length=200, validation_alias=AliasChoices("assertions", "assert")
     )
-    threshold: float | None = Field(default=None, allow_inf_nan=False)
+    threshold: float | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
     cost: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     latency_ms: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     prompt: str | None = Field(

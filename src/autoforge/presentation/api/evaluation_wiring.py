@@ -23,6 +23,7 @@ from autoforge.infrastructure.db.datasets import SqlDatasetRepository
 from autoforge.infrastructure.db.engine import Database
 from autoforge.infrastructure.db.prompt_quality import SqlQualityStore
 from autoforge.infrastructure.evaluation.json_schema import JsonSchemaAdapter
+from autoforge.infrastructure.evaluation.safe_regex import SafeRegexEngine
 from autoforge.presentation.api import assertions, datasets, quality
 from autoforge.presentation.api.evaluation_deps import EvaluationServices
 
@@ -47,7 +48,8 @@ def install_evaluation(
     The grader of model-graded assertions is `grader_model`, else `default_model`; the
     embedding model of `similar` is `embedding_model`, else the first one the gateway offers.
     """
-    schema_validator = JsonSchemaAdapter()
+    regex_engine = SafeRegexEngine()
+    schema_validator = JsonSchemaAdapter(regex_engine=regex_engine)
 
     def available_models(actor: Actor) -> set[str]:
         return {model.name for model in gateway_for(actor).models()}
@@ -64,6 +66,7 @@ def install_evaluation(
             gateway_for=gateway_for,
             grader_model=grader_model or default_model,
             embedding_model=embedding_model,
+            regex_engine=regex_engine,
         ),
         quality=PromptQualityService(queries=queries, store=SqlQualityStore(database)),
     )

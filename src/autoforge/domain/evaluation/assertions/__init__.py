@@ -2,8 +2,9 @@
 
 It reproduces promptfoo 0.123.1's assertion semantics (types, `not-` forms, weights,
 thresholds, named metrics), in the standard library, with JSON Schema validation,
-embeddings and grader models behind ports. docs/assertions.md lists the types and
-where this engine deliberately differs from promptfoo's JavaScript behaviour.
+time-limited regex matching, embeddings and grader models behind ports.
+docs/assertions.md lists the types and where this engine deliberately differs from
+promptfoo's JavaScript behaviour.
 
 Entry points: `evaluate_test` (every type, async), `evaluate_test_sync` (deterministic
 types only) and `validate_assertions` (on save).
@@ -35,7 +36,9 @@ from autoforge.domain.evaluation.assertions.ports import (
     Embedder,
     Grader,
     JsonSchemaValidator,
+    RegexEngine,
 )
+from autoforge.domain.evaluation.assertions.regex_engine import StdlibRegexEngine
 from autoforge.domain.evaluation.assertions.validation import (
     validate_assertion,
     validate_assertions,
@@ -56,6 +59,8 @@ __all__ = [
     "InvalidAssertionError",
     "InvalidJsonSchemaError",
     "JsonSchemaValidator",
+    "RegexEngine",
+    "StdlibRegexEngine",
     "TestResult",
     "Verdict",
     "evaluate_test",

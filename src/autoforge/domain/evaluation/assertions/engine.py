@@ -3,16 +3,18 @@
 `evaluate_test` runs every type; assertions that call a model (grader or embeddings)
 run concurrently, a few at a time. `evaluate_test_sync` is the fast path for the
 deterministic types and reports model-graded ones as ERROR results. Neither raises for
-a bad assertion: each assertion's problem becomes its own ERROR result.
+a bad assertion: each assertion's problem becomes its own ERROR result, and so does a
+check that breaks on a hostile value (nesting deep enough to exhaust the stack, a
+repeat count too big, a JSON Schema whose `$ref` loops or leads nowhere).
 
-TODO: Python's `re` has no time limit, so a catastrophically backtracking `regex`
-value can hold a worker for as long as it runs (promptfoo has the same exposure).
-Callers should run evaluations off the event loop, in a pool that can be recycled.
+User-supplied regular expressions run through the ports' RegexEngine; the server's
+has a time limit, past which the assertion is an ERROR result.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -40,6 +42,10 @@ from autoforge.domain.evaluation.assertions.xml_checks import XML_CHECKS
 __all__ = ["DEFAULT_CONCURRENCY", "evaluate_test", "evaluate_test_sync", "output_text"]
 
 DEFAULT_CONCURRENCY: Final = 3
+
+# What a check may raise on a hostile value besides CheckError. Adapters raise
+# ValueError (InvalidJsonSchemaError) or TimeoutError; the rest come from the language.
+_CHECK_FAILURES: Final = (RecursionError, OverflowError, TimeoutError, ValueError, re.error)
 
 _SYNC_CHECKS: Final[Mapping[AssertionType, Callable[[CheckInput], Verdict]]] = {
     **TEXT_CHECKS,
@@ -128,6 +134,8 @@ def _evaluate_sync(raw: object, case: _Case) -> AssertionResult:
         return _result(check, _SYNC_CHECKS[assertion.base_type](check), case)
     except CheckError as error:
         return _error_result(raw, case, error)
+    except _CHECK_FAILURES as error:
+        return _error_result(raw, case, _as_check_error(error))
 
 
 async def _evaluate_async(raw: object, case: _Case) -> AssertionResult:
@@ -138,6 +146,16 @@ async def _evaluate_async(raw: object, case: _Case) -> AssertionResult:
         return _result(check, _SYNC_CHECKS[assertion.base_type](check), case)
     except CheckError as error:
         return _error_result(raw, case, error)
+    except _CHECK_FAILURES as error:
+        return _error_result(raw, case, _as_check_error(error))
+
+
+def _as_check_error(error: Exception) -> CheckError:
+    if isinstance(error, RecursionError):
+        return CheckError("the value or the output is nested too deeply to check")
+    if isinstance(error, TimeoutError):
+        return CheckError(f"the check took too long: {error}")
+    return CheckError(f"the check failed: {error}")
 
 
 def _prepare(raw: object, case: _Case) -> tuple[Assertion, CheckInput]:

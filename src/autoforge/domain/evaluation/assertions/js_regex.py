@@ -42,7 +42,10 @@ class JsRegexError(ValueError):
 
 @lru_cache(maxsize=512)
 def compile_js_regex(pattern: str) -> re.Pattern[str]:
-    """Compile a flag-less JavaScript pattern; search() then behaves like RegExp.test()."""
+    """Compile a flag-less JavaScript pattern; search() then behaves like RegExp.test().
+
+    The compiled pattern's `.pattern` is the translated text, for a `RegexEngine`.
+    """
     translated = _Translator(pattern).translate()
     try:
         with warnings.catch_warnings():
@@ -52,6 +55,12 @@ def compile_js_regex(pattern: str) -> re.Pattern[str]:
     except re.error as error:
         # error.msg, not str(error): positions refer to the translated pattern.
         raise JsRegexError(f"Invalid regular expression: /{pattern}/: {error.msg}") from error
+    except OverflowError as error:  # a{99999999999}
+        raise JsRegexError(f"Invalid regular expression: /{pattern}/: {error}") from error
+    except RecursionError as error:  # thousands of nested groups
+        raise JsRegexError(
+            f"Invalid regular expression: /{pattern[:40]}.../: nested too deeply"
+        ) from error
 
 
 def _literal(char: str) -> str:

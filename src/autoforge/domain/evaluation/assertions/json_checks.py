@@ -5,11 +5,13 @@ contains-json finds objects the way promptfoo does: from each "{", braces are co
 with objects still open gets the missing "}" appended. Where promptfoo then parses the
 candidate as YAML, this engine parses it as strict JSON: prose such as "use {name}"
 or JSON with comments, single quotes or trailing commas does not count as JSON here.
+The search is linear in the output and capped (see extract_json_objects).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Final
 
 from autoforge.domain.evaluation.assertions.context import CheckInput, binary_verdict
@@ -26,6 +28,10 @@ __all__ = ["JSON_CHECKS", "extract_json_objects", "json_schema"]
 
 # promptfoo gives up on a candidate object after this many characters.
 MAX_JSON_CANDIDATE: Final = 100_000
+# Bounds on the work of one contains-json check, whatever the output holds.
+_MAX_ATTEMPTS: Final = 1_000
+_MAX_PARSED_CHARACTERS: Final = 2_000_000
+_JSON_WHITESPACE: Final = " \t\n\r"
 _NO_VALIDATOR = "no JSON Schema validator is configured"
 
 
@@ -88,35 +94,73 @@ def check_contains_json(check: CheckInput) -> Verdict:
 
 
 def extract_json_objects(text: str) -> list[object]:
-    """Every JSON object embedded in `text`, outermost first, left to right."""
+    """Every JSON object embedded in `text`, outermost first, left to right.
+
+    One pass pairs the braces; each "{" then has one candidate span, parsed only when
+    it can start an object. Attempts and parsed characters are capped, so hostile text
+    ("{" repeated) costs linear time: objects past the cap are not found.
+    """
+    closers = _matching_braces(text)
+    budget = _Budget()
     found: list[object] = []
-    index = 0
-    while index < len(text):
-        if text[index] == "{":
-            parsed, end = _object_at(text, index)
-            if parsed is not None:
-                found.append(parsed)
-                index = end
-                continue
-        index += 1
+    index = text.find("{")
+    while index != -1 and budget.allows():
+        parsed, end = _object_at(text, index, closers.get(index), budget)
+        if parsed is not None:
+            found.append(parsed)
+        index = text.find("{", end if parsed is not None else index + 1)
     return found
 
 
-def _object_at(text: str, start: int) -> tuple[object | None, int]:
+@dataclass
+class _Budget:
+    attempts: int = 0
+    characters: int = 0
+
+    def allows(self) -> bool:
+        return self.attempts < _MAX_ATTEMPTS and self.characters < _MAX_PARSED_CHARACTERS
+
+    def spend(self, candidate: str) -> None:
+        self.attempts += 1
+        self.characters += len(candidate)
+
+
+def _matching_braces(text: str) -> dict[int, int]:
+    """Each "{" that is closed, mapped to the index just past its "}" (strings ignored)."""
+    closers: dict[int, int] = {}
+    open_at: list[int] = []
+    for position, char in enumerate(text):
+        if char == "{":
+            open_at.append(position)
+        elif char == "}" and open_at:
+            closers[open_at.pop()] = position + 1
+    return closers
+
+
+def _object_at(
+    text: str, start: int, closer: int | None, budget: _Budget
+) -> tuple[object | None, int]:
     """The object starting at `start` and where it ends, or (None, start)."""
-    depth = 1
+    if not _may_open_object(text, start):
+        return None, start
     stop = min(start + MAX_JSON_CANDIDATE, len(text))
+    if closer is not None and closer <= stop:
+        candidate, end = text[start:closer], closer
+    else:
+        # Unclosed within reach: close what is still open, as promptfoo does.
+        window = text[start:stop]
+        candidate, end = window + "}" * (window.count("{") - window.count("}")), stop
+    budget.spend(candidate)
+    parsed = _parse_object(candidate)
+    return (parsed, end) if parsed is not None else (None, start)
+
+
+def _may_open_object(text: str, start: int) -> bool:
+    """JSON allows only a key or "}" after "{"; anything else cannot parse."""
     position = start + 1
-    while position < stop and depth > 0:
-        depth += {"{": 1, "}": -1}.get(text[position], 0)
+    while position < len(text) and text[position] in _JSON_WHITESPACE:
         position += 1
-        if depth == 0 or position in (stop, len(text)):
-            parsed = _parse_object(text[start:position] + "}" * depth)
-            if parsed is not None:
-                return parsed, position
-            if depth == 0:
-                break
-    return None, start
+    return position < len(text) and text[position] in '"}'
 
 
 def _parse_object(candidate: str) -> object | None:

@@ -1,9 +1,11 @@
 """Ports the assertion engine needs from the outside world.
 
 The engine is standard library only; JSON Schema validation, embeddings and model
-graders are adapters behind these protocols. Adapters signal failure by raising a
-`DomainError` (an upstream model that fails raises `UpstreamError`, say) or
-`TimeoutError`; the engine turns that into an ERROR result for the assertion.
+graders are adapters behind these protocols, and so is the matching of user-supplied
+regular expressions, which needs a time limit the standard library cannot give.
+Adapters signal failure by raising a `DomainError` (an upstream model that fails raises
+`UpstreamError`, say) or `TimeoutError`; the engine turns that into an ERROR result for
+the assertion.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-__all__ = ["AssertionPorts", "Embedder", "Grader", "JsonSchemaValidator"]
+__all__ = ["AssertionPorts", "Embedder", "Grader", "JsonSchemaValidator", "RegexEngine"]
 
 
 class JsonSchemaValidator(Protocol):
@@ -28,6 +30,21 @@ class JsonSchemaValidator(Protocol):
 
     def validate(self, schema: object, instance: object) -> list[str]:
         """Every way `instance` breaks `schema`, one message each; empty when it conforms."""
+        ...
+
+
+class RegexEngine(Protocol):
+    """Runs a user-supplied pattern, written in Python `re` syntax, within a time limit."""
+
+    def check(self, pattern: str) -> None:
+        """Raise ValueError when `pattern` does not compile."""
+        ...
+
+    def search(self, pattern: str, text: str) -> bool:
+        """Whether `pattern` matches anywhere in `text`.
+
+        Raise TimeoutError past the engine's time limit, ValueError for a bad pattern.
+        """
         ...
 
 
@@ -62,3 +79,5 @@ class AssertionPorts:
     schema_validator: JsonSchemaValidator | None = None
     embedder: Embedder | None = None
     grader: Grader | None = None
+    # None means the standard library's `re`, which has no time limit: tests only.
+    regex_engine: RegexEngine | None = None

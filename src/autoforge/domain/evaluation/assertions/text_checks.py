@@ -27,6 +27,7 @@ from autoforge.domain.evaluation.assertions.js import (
 )
 from autoforge.domain.evaluation.assertions.js_regex import JsRegexError, compile_js_regex
 from autoforge.domain.evaluation.assertions.model import AssertionType, Verdict
+from autoforge.domain.evaluation.assertions.regex_engine import regex_search
 from autoforge.domain.evaluation.assertions.text_metrics import (
     bleu_score,
     levenshtein_within,
@@ -108,7 +109,8 @@ def regex_pattern(value: object, kind: str = "regex") -> str:
 
 def check_regex(check: CheckInput) -> Verdict:
     pattern = regex_pattern(check.value, check.kind)
-    matched = compile_js_regex(pattern).search(check.output_text) is not None
+    translated = compile_js_regex(pattern).pattern
+    matched = regex_search(check.ports, translated, check.output_text)
     return binary_verdict(check, matched=matched, failure=check.expect(f'match regex "{pattern}"'))
 
 

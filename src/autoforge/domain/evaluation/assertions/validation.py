@@ -2,8 +2,9 @@
 
 Everything that can be known without an output is checked: the type, the keys, the
 value's shape for the type, that a regex compiles, that a JSON Schema is valid, and
-the thresholds. A value holding `{{ variables }}` is checked for template syntax only,
-since its content is known once the variables are substituted.
+the thresholds, and that the value does not nest deeper than MAX_VALUE_DEPTH. A value
+holding `{{ variables }}` is checked for template syntax only, since its content is
+known once the variables are substituted.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from autoforge.domain.evaluation.assertions.text_checks import regex_pattern
 from autoforge.domain.evaluation.assertions.values import (
     contains_needle,
     needle_list,
+    nesting_exceeds,
     nonempty_string,
     string_list,
     string_value,
@@ -30,7 +32,10 @@ from autoforge.domain.evaluation.assertions.values import (
 )
 from autoforge.domain.evaluation.assertions.xml_checks import xml_requirements
 
-__all__ = ["validate_assertion", "validate_assertions"]
+__all__ = ["MAX_VALUE_DEPTH", "validate_assertion", "validate_assertions"]
+
+# Checks walk values recursively; far deeper than any real test needs, far from the stack.
+MAX_VALUE_DEPTH: Final = 64
 
 _ValueRule = Callable[[object, str, JsonSchemaValidator | None], object]
 
@@ -59,7 +64,17 @@ def validate_assertions(
             raise InvalidAssertionError(
                 test=str(test), index=index, assertion_type=_type_of(raw), reason=error.message
             ) from error
+        except (RecursionError, OverflowError) as error:
+            raise InvalidAssertionError(
+                test=str(test), index=index, assertion_type=_type_of(raw), reason=_why(error)
+            ) from error
     return parsed
+
+
+def _why(error: RecursionError | OverflowError) -> str:
+    if isinstance(error, RecursionError):
+        return "the value is nested too deeply to check"
+    return f"a number in the value is too large: {error}"
 
 
 def validate_assertion(
@@ -68,6 +83,10 @@ def validate_assertion(
     """One assertion; AssertionSpecError says what is wrong with it."""
     assertion = parse_assertion(raw)
     _check_threshold(assertion)
+    if nesting_exceeds(assertion.value, MAX_VALUE_DEPTH):
+        raise AssertionSpecError(
+            f'"{assertion.type}" value nests deeper than {MAX_VALUE_DEPTH} levels'
+        )
     render_value(assertion.value, {})  # template syntax and file references
     if not is_templated(assertion.value):
         _VALUE_RULES.get(assertion.base_type, _no_rule)(

@@ -25,6 +25,7 @@ __all__ = [
     "WordCountSpec",
     "contains_needle",
     "needle_list",
+    "nesting_exceeds",
     "nonempty_string",
     "parse_comma_separated",
     "string_list",
@@ -160,3 +161,20 @@ def _word_count_range(value: Mapping[object, object], kind: str) -> WordCountSpe
     if low is not None and high is not None and low > high:
         raise AssertionSpecError(f'"{kind}": min ({minimum}) must not exceed max ({maximum})')
     return WordCountSpec(minimum=low, maximum=high)
+
+
+def nesting_exceeds(value: object, limit: int) -> bool:
+    """Whether objects and arrays nest deeper than `limit` in `value` (without recursing)."""
+    pending: list[tuple[object, int]] = [(value, 0)]
+    while pending:
+        node, depth = pending.pop()
+        if isinstance(node, Mapping):
+            children: Sequence[object] = list(node.values())
+        elif isinstance(node, list | tuple):
+            children = node
+        else:
+            continue
+        if depth >= limit:
+            return True
+        pending.extend((child, depth + 1) for child in children)
+    return False

@@ -162,7 +162,7 @@ async def run(
         walls = []
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as api:
+            async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as api:
                 prompt_id, dataset_id = await _prepare(api, cases)
                 warm_id, warm_dataset = await _prepare(api, 2 * concurrency)
                 await _evaluate(api, warm_id, warm_dataset, concurrency)

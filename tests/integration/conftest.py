@@ -10,6 +10,7 @@ import pytest
 
 from autoforge.infrastructure.settings import Settings
 from autoforge.main import create_app
+from tests.support.tokens import TokenIssuer
 
 ApiFactory = Callable[..., Any]
 
@@ -40,4 +41,19 @@ async def api_factory(
 @pytest.fixture
 async def api(api_factory: Callable[..., Any]) -> httpx.AsyncClient:
     client: httpx.AsyncClient = await api_factory()
+    return client
+
+
+@pytest.fixture
+def issuer() -> TokenIssuer:
+    """Signs Clerk-style session tokens with a key made for this test."""
+    return TokenIssuer()
+
+
+@pytest.fixture
+async def clerk_api(api_factory: Callable[..., Any], issuer: TokenIssuer) -> httpx.AsyncClient:
+    """An app that verifies Clerk session tokens signed by `issuer`."""
+    client: httpx.AsyncClient = await api_factory(
+        auth_mode="clerk", clerk_jwt_issuer=issuer.issuer, clerk_jwt_public_key=issuer.public_pem
+    )
     return client

@@ -14,19 +14,6 @@ from tests.support.tokens import TokenIssuer
 PROMPTS = "/api/v1/prompts"
 
 
-@pytest.fixture
-def issuer() -> TokenIssuer:
-    return TokenIssuer()
-
-
-@pytest.fixture
-async def clerk_api(api_factory: Callable[..., Any], issuer: TokenIssuer) -> httpx.AsyncClient:
-    client: httpx.AsyncClient = await api_factory(
-        auth_mode="clerk", clerk_jwt_issuer=issuer.issuer, clerk_jwt_public_key=issuer.public_pem
-    )
-    return client
-
-
 async def test_other_tenants_prompts_are_not_found_anywhere(
     clerk_api: httpx.AsyncClient, issuer: TokenIssuer
 ) -> None:

@@ -2,27 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import httpx
-import pytest
 from tests.support.tokens import TokenIssuer
 
 DATASETS = "/api/v1/datasets"
-
-
-@pytest.fixture
-def issuer() -> TokenIssuer:
-    return TokenIssuer()
-
-
-@pytest.fixture
-async def clerk_api(api_factory: Callable[..., Any], issuer: TokenIssuer) -> httpx.AsyncClient:
-    client: httpx.AsyncClient = await api_factory(
-        auth_mode="clerk", clerk_jwt_issuer=issuer.issuer, clerk_jwt_public_key=issuer.public_pem
-    )
-    return client
 
 
 async def test_two_tenants_never_see_each_others_datasets(

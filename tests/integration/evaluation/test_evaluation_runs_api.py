@@ -212,3 +212,27 @@ async def test_invalid_requests_are_refused_before_any_job_starts(
     assert too_concurrent.status_code == 422
     assert missing_version.status_code == 404
     assert (await api.get(f"{EVALUATIONS}/nope")).status_code == 404
+
+
+async def test_every_cell_asks_the_model_with_the_runs_temperature_and_token_limit(
+    evaluation_api: Callable[..., Any], run_stub: SelectiveStub
+) -> None:
+    api: httpx.AsyncClient = await evaluation_api()
+    prompt_id = await create_prompt(api, "Repeat {{word}}")
+    dataset_id = await create_dataset(api, word_cases(["alpha", "beta"]))
+    run_stub.clear_requests()
+
+    accepted = await start_evaluation(
+        api,
+        dataset_id=dataset_id,
+        prompt_versions=[{"prompt_id": prompt_id}],
+        temperature=0.0,
+        max_tokens=7,
+    )
+    done = await wait_until_finished(api, f"{EVALUATIONS}/{accepted['evaluation_id']}")
+
+    chats = [r.body for r in run_stub.requests if r.path.endswith("/chat/completions")]
+    assert done["status"] == "succeeded"
+    assert (done["temperature"], done["max_tokens"]) == (0.0, 7)
+    assert len(chats) == 2
+    assert all((body["temperature"], body["max_tokens"]) == (0.0, 7) for body in chats)

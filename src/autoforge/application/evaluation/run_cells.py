@@ -29,7 +29,14 @@ from autoforge.domain.evaluation.assertions import (
 )
 from autoforge.domain.evaluation.assertions.scoring import score_test
 from autoforge.domain.evaluation.dataset import TestCase
-from autoforge.domain.evaluation.run import Arm, Cell, CellKey, error_cell
+from autoforge.domain.evaluation.run import (
+    DEFAULT_SAMPLING,
+    Arm,
+    Cell,
+    CellKey,
+    Sampling,
+    error_cell,
+)
 from autoforge.domain.llm.model import ChatMessage, Completion, CompletionRequest, ModelInfo
 
 __all__ = ["SCORING_FAILED", "CellExecutor", "CellWork", "LimitedGateway", "needs_model"]
@@ -90,8 +97,10 @@ class CellExecutor:
         ports: AssertionPorts,
         clock: Callable[[], datetime],
         timeout_s: float = 120.0,
+        sampling: Sampling = DEFAULT_SAMPLING,
     ) -> None:
         self._evaluation_id = evaluation_id
+        self._sampling = sampling
         self._renderer = renderer
         self._gateway = gateway
         self._ports = ports
@@ -133,6 +142,8 @@ class CellExecutor:
         return CompletionRequest(
             model=work.arm.model,
             messages=(ChatMessage(role="user", content=text),),
+            temperature=self._sampling.temperature,
+            max_tokens=self._sampling.max_tokens,
             timeout_s=self._timeout_s,
             tags={
                 "prompt_id": work.version.prompt_id,

@@ -144,6 +144,7 @@ class EvaluationExecutor:
             ports=self._ports(gateway, plan, dataset),
             clock=self._clock,
             timeout_s=self._timeout_s,
+            sampling=plan.sampling,
         )
 
     async def _dataset(self, plan: EvaluationPlan) -> Dataset:

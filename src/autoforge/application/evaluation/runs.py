@@ -27,10 +27,12 @@ from autoforge.application.llm.ports import LLMGateway
 from autoforge.application.llm.runs import resolve_version
 from autoforge.application.prompt.views import Page, PromptQueries, VersionView
 from autoforge.domain.evaluation.run import (
+    DEFAULT_SAMPLING,
     Arm,
     Cell,
     EvaluationKind,
     EvaluationPlan,
+    Sampling,
     plan_evaluation,
 )
 from autoforge.domain.evaluation.run_errors import EvaluationNotFoundError
@@ -64,6 +66,7 @@ class StartEvaluation:
     repeats: int = 1
     concurrency: int = 4
     grader_model: str | None = None
+    sampling: Sampling = DEFAULT_SAMPLING
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,7 @@ class StartComparison:
     concurrency: int = 4
     grader_model: str | None = None
     alpha: float = DEFAULT_ALPHA
+    sampling: Sampling = DEFAULT_SAMPLING
 
 
 def _now() -> datetime:
@@ -126,6 +130,7 @@ class EvaluationService:
             concurrency=command.concurrency,
             grader_model=command.grader_model,
             alpha=None,
+            sampling=command.sampling,
         )
 
     async def start_comparison(self, actor: Actor, command: StartComparison) -> EvaluationView:
@@ -144,6 +149,7 @@ class EvaluationService:
             concurrency=command.concurrency,
             grader_model=command.grader_model,
             alpha=command.alpha,
+            sampling=command.sampling,
         )
 
     async def get(self, actor: Actor, evaluation_id: str) -> EvaluationView:
@@ -199,6 +205,7 @@ class EvaluationService:
         concurrency: int,
         grader_model: str | None,
         alpha: float | None,
+        sampling: Sampling,
     ) -> EvaluationView:
         dataset = await self._datasets.summary(actor.tenant_id, dataset_id)
         plan = plan_evaluation(
@@ -215,6 +222,7 @@ class EvaluationService:
             grader_model=grader_model,
             alpha=alpha,
             at=self._clock(),
+            sampling=sampling,
         )
         job_id = uuid.uuid4().hex
         await self._repository.add(plan, job_id=job_id)

@@ -21,6 +21,7 @@ from autoforge.domain.evaluation.assertions import AssertionResult
 from autoforge.domain.evaluation.run_errors import InvalidEvaluationError
 
 __all__ = [
+    "DEFAULT_SAMPLING",
     "MAX_ARMS",
     "MAX_CELLS",
     "MAX_CONCURRENCY",
@@ -31,6 +32,7 @@ __all__ = [
     "CellStatus",
     "EvaluationKind",
     "EvaluationPlan",
+    "Sampling",
     "error_cell",
     "plan_evaluation",
 ]
@@ -67,6 +69,17 @@ class CellKey:
 
 
 @dataclass(frozen=True, slots=True)
+class Sampling:
+    """How the model is asked to sample in every cell; None leaves the provider's default."""
+
+    temperature: float | None = None
+    max_tokens: int | None = None
+
+
+DEFAULT_SAMPLING: Final = Sampling()
+
+
+@dataclass(frozen=True, slots=True)
 class EvaluationPlan:
     evaluation_id: str
     tenant_id: str
@@ -81,6 +94,7 @@ class EvaluationPlan:
     grader_model: str | None
     alpha: float | None
     created_at: datetime
+    sampling: Sampling = DEFAULT_SAMPLING
 
     @property
     def total_cells(self) -> int:
@@ -109,6 +123,7 @@ def plan_evaluation(
     grader_model: str | None,
     alpha: float | None,
     at: datetime,
+    sampling: Sampling = DEFAULT_SAMPLING,
 ) -> EvaluationPlan:
     """A plan within the limits; InvalidEvaluationError says which limit is broken."""
     _check_arms(kind, arms)
@@ -139,6 +154,7 @@ def plan_evaluation(
         grader_model=grader_model,
         alpha=alpha,
         created_at=at,
+        sampling=sampling,
     )
     if plan.total_cells > MAX_CELLS:
         raise InvalidEvaluationError(

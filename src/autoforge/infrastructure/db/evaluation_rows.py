@@ -10,7 +10,14 @@ from sqlalchemy import Row
 
 from autoforge.application.evaluation.run_ports import StoredEvaluation, comparison_from_dict
 from autoforge.domain.evaluation.assertions import AssertionResult
-from autoforge.domain.evaluation.run import Arm, Cell, CellKey, EvaluationKind, EvaluationPlan
+from autoforge.domain.evaluation.run import (
+    Arm,
+    Cell,
+    CellKey,
+    EvaluationKind,
+    EvaluationPlan,
+    Sampling,
+)
 from autoforge.domain.evaluation.run_metrics import ArmSummary
 
 __all__ = [
@@ -99,6 +106,8 @@ def evaluation_row(plan: EvaluationPlan, job_id: str) -> dict[str, Any]:
         "concurrency": plan.concurrency,
         "grader_model": plan.grader_model,
         "alpha": plan.alpha,
+        "temperature": plan.sampling.temperature,
+        "max_tokens": plan.sampling.max_tokens,
         "created_at": plan.created_at,
     }
 
@@ -118,6 +127,7 @@ def stored_evaluation(row: Row[Any], arm_rows: Sequence[Row[Any]]) -> StoredEval
         grader_model=row.grader_model,
         alpha=row.alpha,
         created_at=aware(row.created_at),
+        sampling=Sampling(temperature=row.temperature, max_tokens=row.max_tokens),
     )
     summaries = None
     if arm_rows and all(arm.summary is not None for arm in arm_rows):

@@ -60,6 +60,8 @@ evaluations = Table(
     Column("concurrency", Integer, nullable=False),
     Column("grader_model", String(200), nullable=True),
     Column("alpha", Float, nullable=True),
+    Column("temperature", Float, nullable=True),
+    Column("max_tokens", Integer, nullable=True),
     Column("comparison", JSON, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("completed_at", DateTime(timezone=True), nullable=True),

@@ -44,6 +44,8 @@ def evaluation_out(view: EvaluationView) -> EvaluationOut:
         total_cells=plan.total_cells,
         grader_model=plan.grader_model,
         alpha=plan.alpha,
+        temperature=plan.sampling.temperature,
+        max_tokens=plan.sampling.max_tokens,
         created_at=plan.created_at,
         arms=[
             ArmOut(

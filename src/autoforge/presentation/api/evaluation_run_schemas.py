@@ -50,7 +50,12 @@ class VersionChoiceIn(_In):
         return self
 
 
-class EvaluationCreateIn(_In):
+class _SamplingIn(_In):
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    max_tokens: int | None = Field(default=None, ge=1, le=32_768)
+
+
+class EvaluationCreateIn(_SamplingIn):
     dataset_id: str = _ID
     prompt_versions: list[VersionChoiceIn] = Field(min_length=1, max_length=10)
     models: list[str] = Field(
@@ -69,7 +74,7 @@ class ArmIn(VersionChoiceIn):
     )
 
 
-class ComparisonCreateIn(_In):
+class ComparisonCreateIn(_SamplingIn):
     dataset_id: str = _ID
     a: ArmIn
     b: ArmIn
@@ -160,6 +165,8 @@ class EvaluationOut(BaseModel):
     total_cells: int
     grader_model: str | None
     alpha: float | None
+    temperature: float | None = None
+    max_tokens: int | None = None
     created_at: datetime
     arms: list[ArmOut]
     partial: bool = Field(description="The figures are of a run that stopped before the end.")

@@ -20,7 +20,7 @@ from autoforge.application.evaluation.runs import (
     StartEvaluation,
     VersionChoice,
 )
-from autoforge.domain.evaluation.run import CellStatus
+from autoforge.domain.evaluation.run import CellStatus, Sampling
 from autoforge.domain.identity.model import Actor
 from autoforge.presentation.api.evaluation_run_deps import Runs
 from autoforge.presentation.api.evaluation_run_mapping import (
@@ -70,6 +70,7 @@ async def create_evaluation(
         repeats=body.repeats,
         concurrency=body.concurrency,
         grader_model=body.grader_model,
+        sampling=Sampling(temperature=body.temperature, max_tokens=body.max_tokens),
     )
     return _accepted(response, await runs.service.start(actor, command), "evaluations")
 
@@ -138,6 +139,7 @@ async def create_comparison(
         concurrency=body.concurrency,
         grader_model=body.grader_model,
         alpha=body.alpha,
+        sampling=Sampling(temperature=body.temperature, max_tokens=body.max_tokens),
     )
     return _accepted(response, await runs.service.start_comparison(actor, command), "comparisons")
 

@@ -16,7 +16,6 @@ from autoforge.application.llm.ports import LLMGateway
 from autoforge.application.llm.recording import RecordingGateway
 from autoforge.application.llm.runs import RunService
 from autoforge.application.prompt.handlers import PromptPolicy, PromptService
-from autoforge.application.prompt.importer import PromptImporter
 from autoforge.application.prompt.rendering import TemplateRenderer
 from autoforge.application.template.service import TemplateService
 from autoforge.domain.identity.model import Actor
@@ -106,7 +105,6 @@ def build_container(
             uow_factory=uow_factory,
             max_chars=settings.max_prompt_chars,
         ),
-        importer=PromptImporter(uow_factory=uow_factory, policy=policy),
         gateway=gateway,
         gateway_for=gateway_for,
     )

@@ -1,1 +1,1 @@
-"""infrastructure."""
+"""Adapters: databases, the model gateway, rendering, settings, logging and metrics."""

@@ -1,1 +1,1 @@
-"""middleware."""
+"""ASGI middleware: request context, security headers, request guards and authentication."""

@@ -12,7 +12,6 @@ from autoforge.application.llm.ports import LLMGateway
 from autoforge.application.llm.runs import RunService
 from autoforge.application.ports import UnitOfWorkFactory
 from autoforge.application.prompt.handlers import PromptService
-from autoforge.application.prompt.importer import PromptImporter
 from autoforge.application.prompt.rendering import TemplateRenderer
 from autoforge.application.prompt.views import PromptQueries
 from autoforge.application.template.service import TemplateService
@@ -34,7 +33,6 @@ class Container:
     renderer: TemplateRenderer
     runs: RunService
     templates: TemplateService
-    importer: PromptImporter
     gateway: LLMGateway
     gateway_for: Callable[[Actor], LLMGateway]
 

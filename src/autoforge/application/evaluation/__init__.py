@@ -1,1 +1,1 @@
-"""application evaluation."""
+"""Use cases of evaluation: datasets, assertion checks, quality, runs and comparisons."""

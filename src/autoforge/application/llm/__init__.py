@@ -1,1 +1,1 @@
-"""application llm."""
+"""Use cases that call models: prompt runs and the record of every call."""

@@ -1,1 +1,1 @@
-"""application prompt."""
+"""Use cases of prompts: commands, their handlers, reads, rendering and imports."""

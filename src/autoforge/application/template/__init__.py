@@ -1,1 +1,1 @@
-"""application template."""
+"""Use cases of templates: browsing, saving and starting a prompt from one."""

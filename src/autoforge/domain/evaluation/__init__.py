@@ -1,1 +1,1 @@
-"""domain evaluation."""
+"""The evaluation context: assertions, quality metrics, datasets and evaluation runs."""

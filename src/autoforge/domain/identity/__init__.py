@@ -1,1 +1,1 @@
-"""domain identity."""
+"""Who acts, and for which tenant."""

@@ -1,1 +1,1 @@
-"""domain llm."""
+"""Value objects and errors of the model gateway."""

@@ -1,1 +1,1 @@
-"""domain prompt."""
+"""The prompt context: the event-sourced aggregate, variables, placeholders and diffs."""

@@ -1,1 +1,1 @@
-"""infrastructure db."""
+"""SQLAlchemy persistence: the event store, read models, queries and plain records."""

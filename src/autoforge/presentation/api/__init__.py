@@ -1,1 +1,1 @@
-"""presentation api."""
+"""The routers of the REST API under /api/v1, one module per area."""

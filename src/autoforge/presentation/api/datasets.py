@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from autoforge.application.evaluation.dataset_ports import (
     AddTestCases,
@@ -34,19 +34,14 @@ from autoforge.presentation.api.evaluation_schemas import (
     TestCasesAddedOut,
     TestCasesAddIn,
 )
-from autoforge.presentation.api.prompts import expected_revision
+from autoforge.presentation.api.revisions import IfMatch, etag, expected_revision
 from autoforge.presentation.container import CurrentActor
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/datasets", tags=["datasets"])
 
-IfMatch = Annotated[str | None, Header(description='The ETag you last read, e.g. "3".')]
 _MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
-
-
-def _etag(revision: int) -> str:
-    return f'"{revision}"'
 
 
 def _inputs(cases: list[TestCaseIn]) -> list[TestCaseInput]:
@@ -90,7 +85,7 @@ def _summary_of(dataset: Dataset) -> DatasetSummaryOut:
 
 
 def _dataset_out(dataset: Dataset, response: Response) -> DatasetOut:
-    response.headers["ETag"] = _etag(dataset.revision)
+    response.headers["ETag"] = etag(dataset.revision)
     summary = _summary_of(dataset)
     return DatasetOut(**summary.model_dump(), test_cases=[_case_out(c) for c in dataset.test_cases])
 
@@ -153,7 +148,7 @@ async def import_dataset(
     )
     result = await evaluation.datasets.import_dataset(actor, command)
     response.headers["Location"] = f"{router.prefix}/{result.dataset.dataset_id}"
-    response.headers["ETag"] = _etag(result.dataset.revision)
+    response.headers["ETag"] = etag(result.dataset.revision)
     return DatasetImportOut(
         dataset=_summary_of(result.dataset),
         imported=len(result.dataset.test_cases),
@@ -218,7 +213,7 @@ async def add_test_cases(
         expected_revision=expected_revision(if_match, body.expected_revision),
     )
     added = await evaluation.datasets.add_test_cases(actor, command)
-    response.headers["ETag"] = _etag(added.revision)
+    response.headers["ETag"] = etag(added.revision)
     return TestCasesAddedOut(
         revision=added.revision, test_cases=[_case_out(case) for case in added.test_cases]
     )

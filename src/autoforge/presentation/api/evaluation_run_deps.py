@@ -25,7 +25,8 @@ class EvaluationRuns:
         await self.jobs.shutdown()
 
 
-def evaluation_runs(request: Request) -> EvaluationRuns:
+async def evaluation_runs(request: Request) -> EvaluationRuns:
+    # async on purpose: FastAPI runs a plain-def dependency in a worker thread per request.
     runs = request.app.state.evaluation_runs
     assert isinstance(runs, EvaluationRuns)
     return runs

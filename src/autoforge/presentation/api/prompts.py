@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import asdict
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Path, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from autoforge.application.llm.runs import render_version, resolve_version
 from autoforge.application.prompt.commands import (
@@ -17,8 +17,8 @@ from autoforge.application.prompt.commands import (
     UpdatePrompt,
 )
 from autoforge.application.prompt.views import PromptFilter, PromptView
-from autoforge.domain.errors import InvalidInputError
 from autoforge.domain.prompt.diff import char_diff, line_diff
+from autoforge.presentation.api.revisions import IfMatch, etag, expected_revision
 from autoforge.presentation.api.schemas import (
     DiffOut,
     LabelIn,
@@ -39,28 +39,6 @@ __all__ = ["respond_with_prompt", "router"]
 
 router = APIRouter(prefix="/api/v1/prompts", tags=["prompts"])
 
-IfMatch = Annotated[str | None, Header(description='The ETag you last read, e.g. "3".')]
-
-
-def _etag(revision: int) -> str:
-    return f'"{revision}"'
-
-
-def expected_revision(if_match: str | None, body_value: int | None) -> int | None:
-    """The revision a write is based on: the body's expected_revision, else If-Match."""
-    if body_value is not None:
-        return body_value
-    if if_match is None or if_match.strip() == "*":
-        return None
-    raw = if_match.strip().removeprefix("W/").strip('"')
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
-        raise InvalidInputError(
-            'If-Match must be an ETag returned by this API, such as "3".',
-            'If-Match にはこの API が返した ETag（例: "3"）を指定してください。',
-            code="INVALID_IF_MATCH",
-        )
-    return int(raw)
-
 
 def _prompt_out(view: PromptView) -> PromptOut:
     return PromptOut(**asdict(view), content_version=view.version)
@@ -70,7 +48,7 @@ async def respond_with_prompt(
     services: Services, actor: CurrentActor, prompt_id: str, response: Response
 ) -> PromptOut:
     view = await services.queries.get(actor.tenant_id, prompt_id)
-    response.headers["ETag"] = _etag(view.revision)
+    response.headers["ETag"] = etag(view.revision)
     return _prompt_out(view)
 
 
